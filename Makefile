@@ -1,0 +1,50 @@
+# Sanità33: `make run` serves the site, `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip --disable-pip-version-check -q
+
+.PHONY: run test test-embedded lint format bench clean install install-dev
+
+run: $(VENV)/.runtime
+	$(PY) manage.py serve_site
+
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The embedded-database path: migrations plus the smoke tests, on a fresh data directory.
+test-embedded: $(VENV)/.dev
+	rm -rf var/ci-embedded
+	env -u DATABASE_URL EMBEDDED_PGDATA=$(CURDIR)/var/ci-embedded/pgdata VAR_DIR=$(CURDIR)/var/ci-embedded \
+		$(PY) -m pytest -m smoke -p no:xdist $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev
+	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/.python
+	$(PIP) install -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
+	$(PIP) install -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,8 @@
+from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("articles", "0001_initial")]
+
+    operations = [TrigramExtension(), UnaccentExtension()]

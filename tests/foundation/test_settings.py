@@ -1,0 +1,52 @@
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.smoke
+
+
+def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"DATABASE_URL": "postgres://u@h:notaport/db", "SECRET_KEY": "x"},
+            "error: DATABASE_URL is malformed",
+        ),
+        (
+            {"DATABASE_URL": "mysql://u@localhost/db", "SECRET_KEY": "x"},
+            "error: DATABASE_URL must point to PostgreSQL",
+        ),
+        (
+            {"DATABASE_URL": "postgres://postgres@127.0.0.1/db"},
+            "error: SECRET_KEY must be set when DEBUG is off",
+        ),
+        ({"DEBUG": "maybe"}, "error: DEBUG must be a boolean"),
+    ],
+)
+def test_bad_configuration_stops_with_one_line(overrides, message):
+    result = run_check(overrides)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(message)
+
+
+def test_local_secret_key_is_generated_once_and_reused(tmp_path, monkeypatch):
+    from sanita33.env import local_secret_key
+
+    path = tmp_path / "var" / "secret_key"
+    first = local_secret_key(path)
+    assert len(first) >= 50
+    assert local_secret_key(path) == first
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
