@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.querysets import ArticleQuerySet
+from articles.sanitize import clean_html
 
 # Top-level paths that a section slug may not take, since sections live at /<slug>/.
 RESERVED_SLUGS = frozenset(
@@ -422,6 +423,11 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Derive on write: readers never receive HTML the sanitiser did not pass.
+        self.body = clean_html(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
