@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("newsletter/", include("newsletter.urls")),
 ]
 
 if settings.SERVE_MEDIA:
