@@ -12,3 +12,6 @@ max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("ACCESS_LOG", "-")
 wsgi_app = "sanita33.wsgi:application"
+# gunicorn 27's control socket defaults to one path per user, so two instances
+# on one machine (the scale-out check) would fight over it; we do not use it.
+control_socket_disable = True
