@@ -71,6 +71,14 @@ def _create_database(socket_dir: str) -> None:
             )
 
 
+def _last_log_line() -> str:
+    try:
+        lines = (PGDATA / "log").read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return "no server log was written"
+    return lines[-1] if lines else "the server log is empty"
+
+
 def ensure_running() -> str:
     """Start the embedded server if needed and return its socket directory."""
     global _socket_dir
@@ -92,10 +100,14 @@ def ensure_running() -> str:
                 _create_database(socket_dir)
         except EmbeddedDatabaseError:
             raise
-        except (OSError, subprocess.SubprocessError, AssertionError) as exc:
+        except subprocess.SubprocessError as exc:
             raise EmbeddedDatabaseError(
-                f"the embedded PostgreSQL in {PGDATA} could not start "
-                f"({type(exc).__name__}: {exc}); see {PGDATA / 'log'}"
+                f"the embedded PostgreSQL in {PGDATA} could not start: {_last_log_line()} "
+                f"(full log: {PGDATA / 'log'})"
+            ) from exc
+        except (OSError, AssertionError) as exc:
+            raise EmbeddedDatabaseError(
+                f"the embedded PostgreSQL in {PGDATA} could not start ({exc})"
             ) from exc
         except Exception as exc:
             raise EmbeddedDatabaseError(

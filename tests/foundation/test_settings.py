@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -7,8 +8,6 @@ pytestmark = pytest.mark.smoke
 
 
 def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
-    import os
-
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
     env.update(env_overrides)
     return subprocess.run(
@@ -50,3 +49,26 @@ def test_local_secret_key_is_generated_once_and_reused(tmp_path, monkeypatch):
     assert len(first) >= 50
     assert local_secret_key(path) == first
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_embedded_database_that_cannot_start_says_so_in_one_line(tmp_path):
+    """A broken data directory gives one line naming the cause, not a traceback."""
+    pgdata = tmp_path / "pgdata"
+    pgdata.mkdir()
+    (pgdata / "PG_VERSION").write_text("not a cluster\n")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate"],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            "EMBEDDED_PGDATA": str(pgdata),
+            "VAR_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: the embedded PostgreSQL in {pgdata} could not start")
+    assert "postgresql.conf" in lines[0]
