@@ -188,11 +188,20 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sanità33 <newsletter@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "")
+# Newsletter: see newsletter/ and the README's newsletter section.
+NEWSLETTER_NOTICE_VERSION = env_str("NEWSLETTER_NOTICE_VERSION", "2026-01")
+NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
+NEWSLETTER_PURGE_UNCONFIRMED_DAYS = env_int("NEWSLETTER_PURGE_UNCONFIRMED_DAYS", 30)
+NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR", 20)
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
+# Address of the one-click unsubscribe mailbox (List-Unsubscribe mailto:).
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 
 # Security ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs frame admin pages.
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if SITE_URL.startswith("https://"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

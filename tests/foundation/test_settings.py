@@ -7,11 +7,15 @@ import pytest
 pytestmark = pytest.mark.smoke
 
 
-def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
+def run_check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
     env.update(env_overrides)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "check", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -72,3 +76,18 @@ def test_embedded_database_that_cannot_start_says_so_in_one_line(tmp_path):
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"error: the embedded PostgreSQL in {pgdata} could not start")
     assert "postgresql.conf" in lines[0]
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    """`check --deploy` with DEBUG off, a real key and an HTTPS host reports nothing."""
+    result = run_check(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/sanita33",
+            "SECRET_KEY": "k" * 20 + "-Zq8%j2@LmP0xVb7!cRt4&yWn3$hGf6*eDs9^aU1",
+            "SITE_URL": "https://www.sanita33.example",
+            "ALLOWED_HOSTS": "www.sanita33.example",
+        },
+        "--deploy",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
