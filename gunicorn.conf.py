@@ -10,7 +10,8 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 10
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# Django logs one structured line per request (sanita33/requestlog.py).
+accesslog = os.environ.get("ACCESS_LOG") or None
 wsgi_app = "sanita33.wsgi:application"
 # gunicorn 27's control socket defaults to one path per user, so two instances
 # on one machine (the scale-out check) would fight over it; we do not use it.

