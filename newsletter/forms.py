@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Section
+
+# Characters that would let an address smuggle extra mail headers.
+HEADER_BREAKS = ("\r", "\n", "\x00", "%0a", "%0d")
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Il tuo indirizzo e-mail"),
+        max_length=254,
+        error_messages={
+            "required": _("Scrivi il tuo indirizzo e-mail."),
+            "invalid": _(
+                "Questo indirizzo e-mail non sembra valido: controlla di averlo "
+                "scritto per intero, per esempio nome@esempio.it."
+            ),
+        },
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Argomenti"),
+        queryset=Section.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nessuna scelta = tutti gli argomenti."),
+    )
+    consent = forms.BooleanField(
+        label=_("Ho letto l'informativa sulla privacy e acconsento a ricevere la newsletter."),
+        error_messages={
+            "required": _("Per iscriverti devi accettare l'informativa sulla privacy.")
+        },
+    )
+    # Honeypot: hidden from people, filled by naive bots.
+    website = forms.CharField(required=False, max_length=200)
+    page = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Section.objects.filter(is_active=True, parent__isnull=True)
+
+    def clean_email(self) -> str:
+        raw = self.data.get("email", "")
+        if any(mark in raw.lower() for mark in HEADER_BREAKS):
+            raise forms.ValidationError(
+                _("L'indirizzo contiene caratteri non ammessi (a capo)."), code="header"
+            )
+        return self.cleaned_data["email"]
+
+    def clean_page(self) -> str:
+        page = self.cleaned_data["page"]
+        # Only a path on this site is recorded as the signup page.
+        if not page.startswith("/") or page.startswith("//"):
+            return ""
+        return page
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
