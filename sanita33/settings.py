@@ -108,6 +108,18 @@ if LOCAL_MODE:
     }
 else:
     DATABASES = {"default": database_config(env_str("DATABASE_URL"), conn_max_age=CONN_MAX_AGE)}
+# Read replicas (sanita33/routers.py): readers' queries go to a replica unless
+# the request or task has already written or is inside a transaction.
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **database_config(_url, conn_max_age=CONN_MAX_AGE),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_REPLICAS.append(f"replica{_number}")
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["sanita33.routers.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(1, "sanita33.routers.ReplicaPinMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Text search language used by search and related articles alike.
@@ -128,7 +140,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "sanita33",
+            # Several sites (or test runs) may share one Redis.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sanita33"),
         }
     }
 else:
@@ -139,6 +152,15 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
+# PAGE_CACHE=0 turns the page cache off (the benchmark's uncached runs); the
+# conditional-get middleware answers 304 for cached and fresh pages alike.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+if PAGE_CACHE:
+    _after = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    MIDDLEWARE[_after:_after] = [
+        "django.middleware.http.ConditionalGetMiddleware",
+        "sanita33.pagecache.PageCacheMiddleware",
+    ]
 
 # Auth ----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,6 +191,27 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# Media on S3-compatible object storage (AWS, MinIO, Ceph, Scaleway…) when a
+# bucket is named, so web processes on several machines share uploads.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "custom_domain": env_str("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": env_str("AWS_LOCATION", "media"),
+            # Published images are public: plain URLs that a CDN can cache.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "default_acl": env_str("AWS_DEFAULT_ACL") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
