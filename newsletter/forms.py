@@ -60,3 +60,18 @@ class SignupForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class PreferencesForm(forms.Form):
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Argomenti che vuoi ricevere"),
+        queryset=Section.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Nessuna scelta = tutti gli argomenti."),
+    )
+    paused = forms.BooleanField(label=_("Metti in pausa la newsletter"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Section.objects.filter(is_active=True, parent__isnull=True)

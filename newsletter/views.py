@@ -1,3 +1,5 @@
+"""Thin views over newsletter.services; every page here is personal, so never cached."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,7 +10,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from newsletter.forms import SignupForm
+from newsletter import services, tokens
+from newsletter.forms import PreferencesForm, SignupForm
+from newsletter.models import Subscriber
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR is the proxy's address behind a load balancer; the proxy
+    # must then set it from X-Forwarded-For (e.g. gunicorn --forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR", "")
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -17,7 +27,7 @@ class SubscribeView(View):
 
     CSRF-exempt on purpose: the inline form lives in full-page-cached HTML
     that cannot carry a per-visitor token. A forged signup only produces a
-    confirmation mail (double opt-in), rate-limited per IP and per address.
+    confirmation mail (double opt-in), limited per IP and per address.
     """
 
     template_name = "newsletter/subscribe.html"
@@ -27,11 +37,162 @@ class SubscribeView(View):
 
     def post(self, request):
         form = SignupForm(request.POST)
+        if form.is_bot:
+            return self.done(request, request.POST.get("email", ""))
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        return render(
-            request, "newsletter/subscribe_done.html", {"email": form.cleaned_data["email"]}
+        if not services.signup_allowed(ip=client_ip(request)):
+            form.add_error(
+                None,
+                "Troppe iscrizioni da questa rete nell'ultima ora: riprova più tardi.",
+            )
+            return render(request, self.template_name, {"form": form}, status=429)
+        services.subscriber_signup(
+            email=form.cleaned_data["email"],
+            topics=form.cleaned_data["topics"],
+            page=form.cleaned_data["page"],
+            ip=client_ip(request),
         )
+        return self.done(request, form.cleaned_data["email"])
+
+    def done(self, request, email: str):
+        return render(
+            request,
+            "newsletter/subscribe_done.html",
+            {"email": email, "confirm_days": settings.NEWSLETTER_CONFIRM_DAYS},
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ConfirmView(View):
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+
+    def get(self, request, token):
+        check = tokens.read_confirm_token(token)
+        if check.expired:
+            return render(request, "newsletter/confirm_expired.html", {"token": token}, status=410)
+        subscriber = Subscriber.objects.filter(key=check.key).first() if check.valid else None
+        if subscriber is None or subscriber.status not in ("pending", "confirmed"):
+            return render(request, "newsletter/link_invalid.html", status=400)
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            return self.confirmed(request, subscriber)
+        return render(request, "newsletter/confirm.html", {"token": token})
+
+    def post(self, request, token):
+        check = tokens.read_confirm_token(token)
+        if check.expired:
+            return render(request, "newsletter/confirm_expired.html", {"token": token}, status=410)
+        subscriber = (
+            services.subscriber_confirm(key=check.key, ip=client_ip(request))
+            if check.valid
+            else None
+        )
+        if subscriber is None:
+            return render(request, "newsletter/link_invalid.html", status=400)
+        return self.confirmed(request, subscriber)
+
+    def confirmed(self, request, subscriber):
+        return render(
+            request,
+            "newsletter/confirmed.html",
+            {"preferences_token": tokens.manage_token(subscriber.key)},
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class ResendConfirmationView(View):
+    """A fresh confirmation link from an expired one (same answer whatever happens)."""
+
+    def post(self, request):
+        token = request.POST.get("token", "")
+        check = tokens.read_confirm_token(token)
+        if check.key is not None and services.signup_allowed(ip=client_ip(request)):
+            subscriber = Subscriber.objects.filter(key=check.key).first()
+            if subscriber is not None:
+                services.subscriber_resend_confirmation(subscriber=subscriber)
+        return render(
+            request,
+            "newsletter/subscribe_done.html",
+            {"email": "", "confirm_days": settings.NEWSLETTER_CONFIRM_DAYS},
+        )
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class UnsubscribeView(View):
+    """RFC 8058: the POST needs only the signed token, no session or CSRF cookie.
+
+    Mail providers POST "List-Unsubscribe=One-Click" here from their own
+    servers; the GET (a person clicking the link) only asks to confirm.
+    """
+
+    def get(self, request, token):
+        subscriber = self.subscriber(token)
+        if subscriber is None:
+            return render(request, "newsletter/link_invalid.html", status=400)
+        return render(
+            request,
+            "newsletter/unsubscribe.html",
+            {"token": token, "already": subscriber.status == Subscriber.Status.UNSUBSCRIBED},
+        )
+
+    def post(self, request, token):
+        subscriber = self.subscriber(token)
+        if subscriber is None:
+            return render(request, "newsletter/link_invalid.html", status=400)
+        services.subscriber_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletter/unsubscribed.html")
+
+    def subscriber(self, token) -> Subscriber | None:
+        check = tokens.read_manage_token(token)
+        return Subscriber.objects.filter(key=check.key).first() if check.valid else None
+
+
+@method_decorator(never_cache, name="dispatch")
+class PreferencesView(View):
+    template_name = "newsletter/preferences.html"
+
+    def get(self, request, token):
+        subscriber = self.subscriber(token)
+        if subscriber is None:
+            return render(request, "newsletter/link_invalid.html", status=400)
+        form = PreferencesForm(
+            initial={
+                "topics": [] if subscriber.all_topics else list(subscriber.topics.all()),
+                "paused": subscriber.paused,
+            }
+        )
+        return self.page(request, subscriber, form, token)
+
+    def post(self, request, token):
+        subscriber = self.subscriber(token)
+        if subscriber is None:
+            return render(request, "newsletter/link_invalid.html", status=400)
+        if "leave" in request.POST:
+            services.subscriber_unsubscribe(subscriber=subscriber)
+            return render(request, "newsletter/unsubscribed.html")
+        form = PreferencesForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, subscriber, form, token, status=400)
+        services.subscriber_update_preferences(
+            subscriber=subscriber,
+            topics=form.cleaned_data["topics"],
+            paused=form.cleaned_data["paused"],
+        )
+        return self.page(request, subscriber, form, token, saved=True)
+
+    def page(self, request, subscriber, form, token, *, saved=False, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"subscriber": subscriber, "form": form, "token": token, "saved": saved},
+            status=status,
+        )
+
+    def subscriber(self, token) -> Subscriber | None:
+        check = tokens.read_manage_token(token)
+        if not check.valid:
+            return None
+        return Subscriber.objects.filter(key=check.key).exclude(status="pending").first()
 
 
 class PrivacyView(TemplateView):
