@@ -1,0 +1,396 @@
+from __future__ import annotations
+
+import csv
+import json
+
+from ckeditor.widgets import CKEditorWidget
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Section
+from newsletter import services
+from newsletter.emails import TOKEN_PLACEHOLDER, EditionRenderer
+from newsletter.models import (
+    ConsentRecord,
+    Delivery,
+    Edition,
+    EditionArticle,
+    Subscriber,
+    email_digest,
+)
+
+
+class ConsentRecordInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = [
+        "signed_up_at",
+        "page",
+        "notice_version",
+        "signup_ip",
+        "confirmed_at",
+        "confirm_ip",
+        "withdrawn_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "status",
+        "paused",
+        "all_topics",
+        "created_at",
+        "confirmed_at",
+        "hard_bounces",
+    ]
+    list_filter = [
+        "status",
+        "paused",
+        "all_topics",
+        "topics",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "email",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "hard_bounces",
+        "last_bounce",
+    ]
+    fields = [*readonly_fields, "paused", "all_topics", "topics"]
+    filter_horizontal = ["topics"]
+    inlines = [ConsentRecordInline]
+    actions = ["export_csv", "export_personal_data", "erase_personal_data"]
+
+    def has_add_permission(self, request):
+        # Addresses enter only through double opt-in, never typed by staff.
+        return False
+
+    @admin.action(description=_("Esporta in CSV"))
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="iscritti.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["email", "stato", "in pausa", "argomenti", "iscritto il", "confermato il"])
+        for subscriber in queryset.prefetch_related("topics").order_by("pk").iterator(2000):
+            topics = (
+                "tutti"
+                if subscriber.all_topics
+                else "; ".join(section.name for section in subscriber.topics.all())
+            )
+            writer.writerow(
+                [
+                    subscriber.email,
+                    subscriber.get_status_display(),
+                    "sì" if subscriber.paused else "no",
+                    topics,
+                    subscriber.created_at.isoformat(),
+                    subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
+                ]
+            )
+        return response
+
+    @admin.action(description=_("GDPR: esporta i dati di una persona (JSON)"))
+    def export_personal_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Seleziona una sola persona."), messages.ERROR)
+            return None
+        subscriber = queryset.get()
+        response = HttpResponse(
+            json.dumps(
+                services.subscriber_export(subscriber=subscriber), indent=2, ensure_ascii=False
+            ),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="dati-{subscriber.pk}.json"'
+        return response
+
+    @admin.action(description=_("GDPR: cancella i dati (resta solo la prova del consenso)"))
+    def erase_personal_data(self, request, queryset):
+        if request.POST.get("confirm") == "yes":
+            count = 0
+            for subscriber in queryset:
+                services.subscriber_erase(subscriber=subscriber)
+                count += 1
+            self.message_user(
+                request,
+                _("Dati cancellati per %(n)d persone; restano le prove del consenso anonime.")
+                % {"n": count},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "newsletter/admin/erase_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Cancellare i dati personali?"),
+                "subscribers": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "signed_up_at",
+        "notice_version",
+        "confirmed_at",
+        "withdrawn_at",
+        "erased_at",
+    ]
+    list_filter = ["notice_version", ("signed_up_at", admin.DateFieldListFilter)]
+    search_fields = ["email"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # An erased person can still be found by typing the address: its digest matches.
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        if "@" in search_term:
+            results |= queryset.filter(email_sha256=email_digest(search_term))
+        return results, duplicates
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EditionArticleInline(admin.TabularInline):
+    model = EditionArticle
+    extra = 1
+    raw_id_fields = ["article"]
+    fields = ["position", "article"]
+    ordering = ["position", "id"]
+
+
+class EditionForm(forms.ModelForm):
+    class Meta:
+        model = Edition
+        fields = ["subject", "preheader", "intro", "personalised", "scheduled_at"]
+        widgets = {"intro": CKEditorWidget()}
+
+
+def _count(status: list[str]) -> Count:
+    return Count("deliveries", filter=Q(deliveries__status__in=status))
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    form = EditionForm
+    list_display = [
+        "subject",
+        "status",
+        "personalised",
+        "scheduled_at",
+        "started_at",
+        "queued",
+        "sent",
+        "failed",
+        "actions_link",
+    ]
+    list_filter = ["status", "personalised"]
+    search_fields = ["subject"]
+    inlines = [EditionArticleInline]
+    readonly_fields = ["status", "started_at", "finished_at", "delivery_counts"]
+    formfield_overrides = {models.TextField: {"widget": CKEditorWidget}}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_queued=_count(["pending", "claimed"]),
+                n_sent=_count(["sent"]),
+                n_failed=_count(["failed"]),
+            )
+        )
+
+    @admin.display(description=_("in coda"), ordering="n_queued")
+    def queued(self, obj):
+        return obj.n_queued
+
+    @admin.display(description=_("inviate"), ordering="n_sent")
+    def sent(self, obj):
+        return obj.n_sent
+
+    @admin.display(description=_("fallite"), ordering="n_failed")
+    def failed(self, obj):
+        return obj.n_failed
+
+    @admin.display(description=_("consegne"))
+    def delivery_counts(self, obj):
+        if obj.pk is None:
+            return "—"
+        counts = obj.deliveries.counts()
+        return format_html(
+            "in coda {} · inviate {} · fallite {} · saltate {}",
+            counts["pending"] + counts["claimed"],
+            counts["sent"],
+            counts["failed"],
+            counts["skipped"],
+        )
+
+    @admin.display(description=_("anteprima e invio"))
+    def actions_link(self, obj):
+        return format_html(
+            '<a href="{}">Anteprima</a> · <a href="{}">Invio</a>',
+            reverse("admin:newsletter_edition_preview", args=[obj.pk]),
+            reverse("admin:newsletter_edition_send", args=[obj.pk]),
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_editable():
+            return [*self.form.Meta.fields, *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.status == Edition.Status.DRAFT
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            added = services.edition_prefill(edition=form.instance)
+            if added:
+                self.message_user(
+                    request,
+                    _(
+                        "Aggiunti %(n)d articoli pubblicati dopo l'edizione precedente: "
+                        "riordinali o toglili prima dell'invio."
+                    )
+                    % {"n": added},
+                )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/anteprima/",
+                self.admin_site.admin_view(self.preview_view),
+                name="newsletter_edition_preview",
+            ),
+            path(
+                "<int:pk>/invio/",
+                self.admin_site.admin_view(self.send_view),
+                name="newsletter_edition_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk):
+        """The edition exactly as a subscriber following ?argomento= receives it."""
+        edition = get_object_or_404(Edition, pk=pk)
+        if not self.has_view_permission(request, edition):
+            return HttpResponse(status=403)
+        renderer = EditionRenderer(edition)
+        topic = request.GET.get("argomento")
+        topics = frozenset([int(topic)]) if topic and topic.isdigit() else None
+        rendered = renderer.render_for(topics)
+        if rendered is None:
+            return HttpResponse(
+                "Nessun articolo di questo argomento: l'iscritto non riceve l'edizione.",
+                content_type="text/plain; charset=utf-8",
+            )
+        text, html = rendered.personalise(TOKEN_PLACEHOLDER)
+        if request.GET.get("formato") == "testo":
+            return HttpResponse(text, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(html)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def send_view(self, request, pk):
+        edition = get_object_or_404(Edition, pk=pk)
+        if not self.has_change_permission(request, edition):
+            return HttpResponse(status=403)
+        if request.method == "POST":
+            return self._send_action(request, edition)
+        return TemplateResponse(
+            request,
+            "newsletter/admin/edition_send.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Anteprima e invio: %(s)s") % {"s": edition.subject},
+                "edition": edition,
+                "opts": self.model._meta,
+                "counts": edition.deliveries.counts(),
+                "sections": Section.objects.filter(is_active=True, parent__isnull=True),
+                "recipients": Subscriber.objects.active().count(),
+                "now": timezone.localtime(),
+            },
+        )
+
+    def _send_action(self, request, edition):
+        back = HttpResponseRedirect(reverse("admin:newsletter_edition_send", args=[edition.pk]))
+        action = request.POST.get("action")
+        try:
+            if action == "test":
+                address = request.POST.get("email", "").strip()
+                forms.EmailField().clean(address)
+                renderer = EditionRenderer(edition)
+                rendered = renderer.render_for(None)
+                message = renderer.message(to=address, token=TOKEN_PLACEHOLDER, rendered=rendered)
+                message.subject = f"[PROVA] {message.subject}"
+                message.send()
+                self.message_user(request, _("Prova inviata a %(a)s.") % {"a": address})
+            elif action == "send":
+                services.edition_send_now(edition=edition)
+                self.message_user(request, _("Invio avviato."), messages.SUCCESS)
+            elif action == "schedule":
+                when = forms.DateTimeField().clean(request.POST.get("when", ""))
+                if when <= timezone.now():
+                    raise forms.ValidationError(_("Scegli un momento nel futuro."))
+                services.edition_schedule(edition=edition, when=when)
+                self.message_user(request, _("Invio programmato."), messages.SUCCESS)
+        except forms.ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except services.EditionStateError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        return back
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["edition", "subscriber", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "edition"]
+    list_select_related = ["edition", "subscriber"]
+    search_fields = ["subscriber__email"]
+    raw_id_fields = ["edition", "subscriber"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
