@@ -6,6 +6,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +40,8 @@ RESERVED_SLUGS = frozenset(
 )
 
 STANDFIRST_MAX_LENGTH = 300
+# Fields that feed Article.search_vector (articles/search.py).
+SEARCHED_FIELDS = frozenset({"title", "standfirst", "body"})
 
 
 class Publisher(models.Model):
@@ -428,6 +432,11 @@ class Article(models.Model):
         # Derive on write: readers never receive HTML the sanitiser did not pass.
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            from articles.search import update_search_vectors
+
+            update_search_vectors([self.pk])
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
@@ -661,3 +670,16 @@ class ArticleLabel(models.Model):
 
     def __str__(self):
         return self.label
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def _refresh_search_vector_on_tag_change(sender, instance, action, pk_set, **kwargs):
+    """Tags are searchable too; keep the stored vector current when they change."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    from articles.search import update_search_vectors
+
+    if isinstance(instance, Article):
+        update_search_vectors([instance.pk])
+    elif pk_set:  # tag.article_set.add(...): instance is the tag, pk_set the articles
+        update_search_vectors(pk_set)

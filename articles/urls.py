@@ -6,6 +6,16 @@ app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("cerca/", views.SearchView.as_view(), name="search"),
+    path("autori/<slug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("persone/<slug:slug>/", views.PersonView.as_view(), name="person"),
+    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path(
+        "archivio/<int:year>/<int:month>/",
+        views.ArchiveMonthView.as_view(),
+        name="archive-month",
+    ),
+    # Sections live at /<slug>/: these catch-alls come last.
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("<slug:section>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

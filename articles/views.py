@@ -1,32 +1,373 @@
+"""Reader pages. Each renders in a fixed number of queries (tests assert them).
+
+Nothing here depends on who is reading, so every page can be cached whole.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q, Value
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
-from articles.models import Article, Section
+from articles import pages
+from articles.models import Article, Author, Person, Publisher, Section
+from articles.related import related_articles
+from articles.search import Filters, clean_query, highlight, search_articles, suggest
+from articles.templatetags.articles import mese_it
+
+PAGE_SIZE = 20
+RELATED_LIMIT = 4
+HOME_TOP = 5
+HOME_LATEST = 8
+HOME_PER_SECTION = 4
 
 
-class HomeView(ListView):
+class HomeView(TemplateView):
     template_name = "articles/home.html"
-    context_object_name = "articles"
-
-    def get_queryset(self):
-        return Article.objects.published().for_listing().newest_first()[:20]
-
-
-class SectionView(ListView):
-    template_name = "articles/section_detail.html"
-    context_object_name = "articles"
-    paginate_by = 20
-
-    def get_queryset(self):
-        self.section = get_object_or_404(Section, slug=self.kwargs["slug"], is_active=True)
-        return Article.objects.published().in_section(self.section).for_listing().newest_first()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(section=self.section, **kwargs)
+        published = Article.objects.published().newest_first()
+        sections = Section.navigation()
+        # One query for the ids of every block, one for their cards.
+        blocks = [
+            Article.objects.published()
+            .order_by("-is_featured", "-priority", "-publish_at", "-id")
+            .annotate(block=Value("top"))
+            .values_list("pk", "block")[:HOME_TOP],
+            published.annotate(block=Value("latest")).values_list("pk", "block")[
+                : HOME_LATEST + HOME_TOP
+            ],
+        ]
+        for section in sections:
+            blocks.append(
+                published.in_section(section)
+                .annotate(block=Value(f"s{section.pk}"))
+                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+            )
+        rows = list(blocks[0].union(*blocks[1:], all=True))
+        by_id = {a.pk: a for a in pages.cards(Article.objects.filter(pk__in={r[0] for r in rows}))}
+        ids: dict[str, list[int]] = {}
+        for pk, block in rows:
+            ids.setdefault(block, []).append(pk)
+
+        top = [by_id[pk] for pk in ids.get("top", [])]
+        shown = {a.pk for a in top}
+
+        def fresh(block: str, limit: int) -> list[Article]:
+            return [by_id[pk] for pk in ids.get(block, []) if pk not in shown][:limit]
+
+        section_blocks = [
+            {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
+            for section in sections
+        ]
+        return super().get_context_data(
+            lead=top[0] if top else None,
+            top_stories=top[1:],
+            latest=fresh("latest", HOME_LATEST),
+            section_blocks=[block for block in section_blocks if block["articles"]],
+            **kwargs,
+        )
+
+
+class PaginatedListView(ListView):
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+
+class SectionView(PaginatedListView):
+    template_name = "articles/section_detail.html"
+
+    def get_queryset(self):
+        # The section, its parent (breadcrumb) and its sub-sections in one query.
+        found = list(
+            Section.objects.select_related("parent").filter(
+                Q(slug=self.kwargs["slug"]) | Q(parent__slug=self.kwargs["slug"]),
+                is_active=True,
+            )
+        )
+        section = next((s for s in found if s.slug == self.kwargs["slug"]), None)
+        if section is None:
+            raise Http404("Sezione inesistente")
+        self.section = section
+        self.subsections = [s for s in found if s is not section]
+        self.in_section = Article.objects.published().in_section(section)
+        return pages.cards(self.in_section.newest_first())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        featured = None
+        if context["page_obj"].number == 1:
+            featured = (
+                pages.cards(self.in_section.filter(is_featured=True))
+                .order_by("-priority", "-publish_at", "-id")
+                .first()
+            )
+        context.update(section=self.section, subsections=self.subsections, featured=featured)
+        return context
 
 
 class ArticleDetailView(DetailView):
+    """The article page. Preview views subclass it and override get_queryset only."""
+
     template_name = "articles/article_detail.html"
+    context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section")
+        return Article.objects.published()
+
+    def get_object(self, queryset=None):
+        queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
+        return super().get_object(queryset)
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if "section" in self.kwargs and self.object.section.slug != self.kwargs["section"]:
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        related = related_articles(article, limit=RELATED_LIMIT)
+        # Until the stored list is filled, the section's newest articles stand in.
+        # The query runs either way so the page costs the same number of queries.
+        same_section = list(
+            Article.objects.published()
+            .filter(section=article.section_id)
+            .exclude(pk=article.pk)
+            .select_related("section")
+            .defer("body", "search_vector")
+            .newest_first()[:RELATED_LIMIT]
+        )
+        if not related and article.related_enabled:
+            related = same_section
+        interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
+        context = super().get_context_data(
+            related=related,
+            interviewees=interviewees,
+            corrections=pages.corrections(article),
+            sources=[dict(s, link=pages.source_link(s)) for s in article.source_list],
+            share_url=settings.SITE_URL + article.get_absolute_url(),
+            **kwargs,
+        )
+        context["structured_data"] = article_structured_data(article, context)
+        return context
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def article_structured_data(article: Article, context: dict) -> list[dict]:
+    """schema.org NewsArticle and BreadcrumbList for the article page."""
+    publisher = Publisher.load()
+    url = absolute(article.get_absolute_url())
+    logo = publisher.logo.url if publisher.logo else settings.STATIC_URL + "img/logo-sanita33.png"
+    news = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.seo_description or article.standfirst,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": (article.material_update_at or article.publish_at).isoformat(),
+        "articleSection": article.section.name,
+        "inLanguage": "it-IT",
+        "author": [
+            {
+                "@type": "Person",
+                "name": author["name"],
+                "url": absolute(reverse("articles:author", args=[author["slug"]])),
+            }
+            for author in article.byline
+        ]
+        or [{"@type": "Organization", "name": publisher.site_name, "url": absolute("/")}],
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": publisher.site_name,
+            "url": absolute("/"),
+            "logo": {"@type": "ImageObject", "url": absolute(logo)},
+        },
+    }
+    if article.tag_list:
+        news["keywords"] = [tag["name"] for tag in article.tag_list]
+    if article.lead_image:
+        news["image"] = [absolute(article.lead_image.url)]
+    if context["corrections"]:
+        news["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction["note"],
+                "datePublished": correction["created_at"].isoformat(),
+            }
+            for correction in context["corrections"]
+        ]
+    if article.is_sponsored and article.sponsor_name:
+        news["sponsor"] = {"@type": "Organization", "name": article.sponsor_name}
+    reviewer = article.medical_reviewer
+    if reviewer is not None:
+        news["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviewer.name,
+            "url": absolute(reviewer.get_absolute_url()),
+        }
+        if article.last_reviewed:
+            news["lastReviewed"] = article.last_reviewed.isoformat()
+    trail = [(publisher.site_name, absolute("/"))]
+    if article.section.parent_id:
+        parent = article.section.parent
+        trail.append((parent.name, absolute(parent.get_absolute_url())))
+    trail.append((article.section.name, absolute(article.section.get_absolute_url())))
+    trail.append((article.title, url))
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": item}
+            for n, (name, item) in enumerate(trail, start=1)
+        ],
+    }
+    return [news, breadcrumbs]
+
+
+class AuthorView(PaginatedListView):
+    template_name = "articles/author_detail.html"
+
+    def get_queryset(self):
+        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
+        return pages.cards(
+            Article.objects.published().filter(article_authors__author=self.author).newest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(author=self.author, **kwargs)
+
+
+class PersonView(PaginatedListView):
+    template_name = "articles/person_detail.html"
+
+    def get_queryset(self):
+        self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
+        return pages.cards(
+            Article.objects.published().filter(article_people__person=self.person).newest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
+
+
+class TagView(PaginatedListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return pages.cards(Article.objects.published().filter(tags=self.tag).newest_first())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class ArchiveMonthView(PaginatedListView):
+    template_name = "articles/archive_month.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not (1 <= month <= 12 and 1990 <= year <= 9999):
+            raise Http404("Mese inesistente")
+        self.month = date(year, month, 1)
+        last_day = calendar.monthrange(year, month)[1]
+        start = timezone.make_aware(datetime.combine(self.month, time.min))
+        end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))
+        return pages.cards(
+            Article.objects.published().filter(publish_at__range=(start, end)).newest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        previous = (self.month - timedelta(days=1)).replace(day=1)
+        following = date(self.month.year + (self.month.month == 12), self.month.month % 12 + 1, 1)
+        today = timezone.localdate()
+        return super().get_context_data(
+            month=self.month,
+            month_label=mese_it(self.month),
+            previous_month=previous,
+            next_month=following if following <= today else None,
+            **kwargs,
+        )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Cerca", required=False)
+    sezione = forms.ChoiceField(label="Sezione", required=False)
+    dal = forms.DateField(
+        label="Dal", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    al = forms.DateField(label="Al", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sezione"].choices = [("", "Tutte le sezioni")] + [
+            (s.slug, str(s)) for s in sections
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("dal"), cleaned.get("al")
+        if start and end and start > end:
+            self.add_error("al", "La data finale viene prima di quella iniziale.")
+        return cleaned
+
+
+class SearchView(PaginatedListView):
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        sections = list(
+            Section.objects.filter(is_active=True)
+            .select_related("parent")
+            .order_by("parent__position", "position", "name")
+        )
+        self.form = SearchForm(self.request.GET or None, sections=sections)
+        self.form.is_valid()
+        data = getattr(self.form, "cleaned_data", {})
+        self.query = clean_query(self.request.GET.get("q"))
+        if not self.query:
+            return Article.objects.none()
+        by_slug = {s.slug: s for s in sections}
+        chosen = by_slug.get(data.get("sezione") or "")
+        filters = Filters(
+            section_ids=chosen.descendant_ids() if chosen else None,
+            date_from=data.get("dal"),
+            date_to=data.get("al"),
+        )
+        return pages.cards(search_articles(self.query, filters))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        results = context["object_list"]
+        for article in results:
+            article.title_html = highlight(article.headline_title)
+            article.snippet_html = highlight(article.headline_text, from_html=True)
+        suggestion = None
+        if self.query and not context["paginator"].count:
+            suggestion = suggest(self.query)
+        context.update(form=self.form, query=self.query, suggestion=suggestion)
+        return context
+
+    def paginate_queryset(self, queryset, page_size):
+        if not self.query:
+            return None, None, queryset, False
+        return super().paginate_queryset(queryset, page_size)
+
+
+class PrivacyView(TemplateView):
+    template_name = "pages/privacy.html"

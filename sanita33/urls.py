@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.views import PrivacyView
 from sanita33.health import healthz
 
 urlpatterns = [
@@ -21,5 +22,10 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-# Sections live at /<slug>/, so the articles catch-all patterns come last.
-urlpatterns += [path("", include("articles.urls"))]
+# Reader extras with fixed paths, then the articles catch-alls (sections live at /<slug>/).
+urlpatterns += [
+    path("feed/", include("articles.feeds")),
+    path("", include("articles.sitemaps")),
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("", include("articles.urls")),
+]

@@ -1,0 +1,263 @@
+"""Full-text search over published articles.
+
+The stored `Article.search_vector` is built with our own text search
+configuration, `TEXT_SEARCH_CONFIG` plus `unaccent` (see `ensure_configuration`),
+so "perche" finds "perché" and highlights work on the original text. Words are
+weighted title (A) > standfirst and tags (B) > body (C); results are ranked by
+relevance with a recency boost. Any input gives a result page: the query goes
+through `websearch_to_tsquery`, which never raises a syntax error.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+
+MAX_QUERY_LENGTH = 200
+# Characters PostgreSQL cannot store (NUL) or that only confuse the parser.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAGS = re.compile(r"<[^>]*>")
+# Private-use characters as highlight markers: they cannot come from readers'
+# text, so everything else can be escaped before the markers become <mark>.
+START_SEL = "\ue000"
+STOP_SEL = "\ue001"
+# A month-old article keeps 75% of its relevance, a year-old one about 54%.
+RECENCY_HALF_DAYS = 30.0
+
+
+def language() -> str:
+    name = settings.TEXT_SEARCH_CONFIG
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ImproperlyConfigured("TEXT_SEARCH_CONFIG must be a text search configuration name")
+    return name
+
+
+def config_name() -> str:
+    """Our configuration: the chosen language with accents folded."""
+    return f"sanita33_{language()}"
+
+
+def ensure_configuration(schema_editor=None) -> None:
+    """Create `sanita33_<language>` (a copy of the language + unaccent) if missing.
+
+    Called by a migration; safe to call again, e.g. after changing
+    TEXT_SEARCH_CONFIG (`manage.py ensure_search_config` is not needed: the
+    migration's RunPython is idempotent and `update_search_vectors` checks).
+    """
+    conn = schema_editor.connection if schema_editor else connection
+    source, target = language(), config_name()
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_ts_config WHERE cfgname = %s", [target])
+        if cursor.fetchone():
+            return
+        cursor.execute(
+            "SELECT m.maptokentype, d.dictname FROM pg_ts_config c "
+            "JOIN pg_ts_config_map m ON m.mapcfg = c.oid "
+            "JOIN pg_ts_dict d ON d.oid = m.mapdict "
+            "WHERE c.cfgname = %s ORDER BY m.maptokentype, m.mapseqno",
+            [source],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            raise ImproperlyConfigured(f"PostgreSQL has no text search configuration {source!r}")
+        cursor.execute("SELECT tokid, alias FROM ts_token_type('default')")
+        aliases = dict(cursor.fetchall())
+        dictionaries: dict[str, list[str]] = {}
+        for token_type, dictname in rows:
+            dictionaries.setdefault(aliases[token_type], []).append(dictname)
+        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION public.{target} (COPY = {source})")
+        for token in ("word", "hword", "hword_part", "asciiword", "asciihword", "hword_asciipart"):
+            if token in dictionaries:
+                chain = ", ".join(["unaccent", *dictionaries[token]])
+                cursor.execute(
+                    f"ALTER TEXT SEARCH CONFIGURATION public.{target} "
+                    f"ALTER MAPPING FOR {token} WITH {chain}"
+                )
+
+
+def update_search_vectors(ids: Iterable[int]) -> int:
+    """Recompute the stored search vector of these articles in one UPDATE.
+
+    Title weighs A, standfirst and tags B, body C (tags stripped). Returns the
+    number of rows updated.
+    """
+    ids = list(ids)
+    if not ids:
+        return 0
+    cfg = config_name()
+    sql = f"""
+        UPDATE articles_article AS a SET search_vector =
+            setweight(to_tsvector('{cfg}', coalesce(a.title, '')), 'A')
+            || setweight(to_tsvector('{cfg}', coalesce(a.standfirst, '')), 'B')
+            || setweight(to_tsvector('{cfg}', coalesce((
+                SELECT string_agg(t.name, ' ')
+                FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
+                WHERE ti.object_id = a.id AND ti.content_type_id = (
+                    SELECT id FROM django_content_type
+                    WHERE app_label = 'articles' AND model = 'article')
+            ), '')), 'B')
+            || setweight(to_tsvector('{cfg}', regexp_replace(
+                coalesce(a.body, ''), '<[^>]*>', ' ', 'g')), 'C')
+        WHERE a.id = ANY(%s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids])
+        return cursor.rowcount
+
+
+def clean_query(raw: str | None) -> str:
+    """What we search for: control characters removed, spaces folded, bounded length."""
+    text = _CONTROL_CHARS.sub(" ", raw or "")
+    text = " ".join(text.split())
+    return text[:MAX_QUERY_LENGTH].strip()
+
+
+@dataclass
+class Filters:
+    section_ids: list[int] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _day_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def search_articles(query: str, filters: Filters | None = None) -> QuerySet[Article]:
+    """Published articles matching `query`, best first, with `rank` and highlights.
+
+    `headline_title` and `headline_text` hold the matched words between
+    START_SEL and STOP_SEL markers; pass them through `highlight()` to display.
+    """
+    cfg = config_name()
+    filters = filters or Filters()
+    tsquery = SearchQuery(query, config=cfg, search_type="websearch")
+    articles = Article.objects.published().filter(search_vector=tsquery)
+    if filters.section_ids:
+        articles = articles.filter(section__in=filters.section_ids)
+    if filters.date_from:
+        articles = articles.filter(publish_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        articles = articles.filter(publish_at__lte=_day_end(filters.date_to))
+    recency = RawSQL(
+        "0.5 + 0.5 / (1 + greatest(extract(epoch FROM now() - articles_article.publish_at), 0)"
+        f" / 86400.0 / {RECENCY_HALF_DAYS})",
+        [],
+        output_field=FloatField(),
+    )
+    plain_body = Func(
+        Coalesce("body", Value("")),
+        Value("<[^>]*>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+    headline = {
+        "config": cfg,
+        "start_sel": START_SEL,
+        "stop_sel": STOP_SEL,
+        "max_words": 35,
+        "min_words": 15,
+        "max_fragments": 2,
+        "fragment_delimiter": " … ",
+    }
+    return articles.annotate(
+        rank=SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * recency,
+        headline_title=SearchHeadline("title", tsquery, highlight_all=True, **headline),
+        headline_text=SearchHeadline(
+            Concat("standfirst", Value(" "), plain_body, output_field=TextField()),
+            tsquery,
+            **headline,
+        ),
+    ).order_by(F("rank").desc(), "-publish_at", "-id")
+
+
+def highlight(text: str | None, *, from_html: bool = False) -> SafeString:
+    """Escape a ts_headline result, then turn its markers into <mark> elements."""
+    text = text or ""
+    if from_html:  # body text: tags are gone, entities are decoded to be escaped once
+        text = html.unescape(_TAGS.sub(" ", text))
+    escaped = " ".join(html.escape(text, quote=False).split())
+    # Safe: every character but our private-use markers was escaped above.
+    return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
+
+
+def suggest(query: str) -> str | None:
+    """A spelling suggestion ("Forse cercavi …") from published titles, via pg_trgm.
+
+    One query: the titles most similar word-by-word to the whole query (trigram
+    index on unaccented lower-case titles). Each query word is then replaced by
+    the most similar word of those titles when that one is close enough.
+    """
+    words = re.findall(r"\w+", query.lower())[:8]
+    if not words:
+        return None
+    needle = " ".join(words)
+    titles = list(
+        Article.objects.published()
+        .annotate(
+            similarity=RawSQL(
+                "word_similarity(sanita33_unaccent(lower(%s)), "
+                "sanita33_unaccent(lower(articles_article.title)))",
+                [needle],
+                output_field=FloatField(),
+            )
+        )
+        .filter(
+            RawSQL(
+                "sanita33_unaccent(lower(%s)) <%% sanita33_unaccent(lower(articles_article.title))",
+                [needle],
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-similarity")
+        .values_list("title", flat=True)[:10]
+    )
+    if not titles:
+        return None
+    vocabulary = {w for title in titles for w in re.findall(r"\w+", title.lower()) if len(w) > 2}
+    corrected = []
+    for word in words:
+        best = max(vocabulary, key=lambda candidate: trigram_similarity(word, candidate))
+        corrected.append(best if trigram_similarity(word, best) >= 0.3 else word)
+    suggestion = " ".join(corrected)
+    return suggestion if suggestion != needle else None
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {strip_accents(word)} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() for single words, in Python."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)

@@ -1,0 +1,137 @@
+"""Sitemaps: an index split in pages (valid past 100,000 articles), a Google
+News sitemap of the last 48 hours, and robots.txt pointing to both.
+
+Locations are absolute from SITE_URL, not from the request's host.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from articles.models import Article, Section
+
+ARTICLES_PER_SITEMAP = 10_000
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap.
+
+
+class SiteUrlSitemap(Sitemap):
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class PagesSitemap(SiteUrlSitemap):
+    """Home and section pages."""
+
+    changefreq = "hourly"
+
+    def items(self):
+        return [None, *Section.objects.filter(is_active=True).order_by("pk")]
+
+    def location(self, item):
+        return item.get_absolute_url() if item else reverse("articles:home")
+
+
+class ArticleSitemap(SiteUrlSitemap):
+    limit = ARTICLES_PER_SITEMAP
+
+    def items(self):
+        # Oldest first, so a page's contents stay put as new articles arrive.
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .only("slug", "section__slug", "updated_at", "publish_at")
+            .order_by("publish_at", "id")
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class NewsSitemap(SiteUrlSitemap):
+    limit = NEWS_LIMIT
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .filter(publish_at__gte=timezone.now() - NEWS_WINDOW)
+            .select_related("section")
+            .only("slug", "title", "section__slug", "publish_at", "updated_at")
+            .newest_first()
+        )
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+SITEMAPS = {"pagine": PagesSitemap, "articoli": ArticleSitemap}
+
+
+def index(request):
+    """The sitemap index: one entry per page of each sitemap (one COUNT each)."""
+    base = settings.SITE_URL
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = base + reverse("sitemaps:section", kwargs={"section": name})
+        pages = 1
+        if name == "articoli":
+            pages = max(1, math.ceil(Article.objects.published().count() / sitemap.limit))
+        entries.extend(url if page == 1 else f"{url}?p={page}" for page in range(1, pages + 1))
+    return TemplateResponse(
+        request,
+        "articles/sitemap_index.xml",
+        {"entries": entries},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def section(request, section):
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def news(request):
+    return sitemap_views.sitemap(
+        request,
+        {"news": NewsSitemap},
+        template_name="articles/sitemap_news.xml",
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /anteprima/",
+        "Disallow: /cerca/",
+        "Disallow: /ckeditor/",
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:index')}",
+        f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:news')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+app_name = "sitemaps"
+
+urlpatterns = [
+    path("sitemap.xml", index, name="index"),
+    path("sitemap-news.xml", news, name="news"),
+    path("sitemap-<slug:section>.xml", section, name="section"),
+    path("robots.txt", robots_txt, name="robots"),
+]
