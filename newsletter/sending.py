@@ -233,6 +233,8 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
             to=subscriber.email, token=tokens.manage_token(subscriber.key), rendered=rendered
         )
         try:
+            if getattr(mail, "connection", True) is None:
+                mail.open()  # One SMTP session for the whole run, not one per message.
             mail.send_messages([message])
         except smtplib.SMTPException as error:
             if _is_permanent(error):

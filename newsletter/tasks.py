@@ -1,11 +1,13 @@
 """Background work of the newsletter (django-tasks, queue "newsletter").
 
-Recovery never relies on the task backend: a worker killed mid-batch leaves
-its task row RUNNING forever in django-tasks-db, but its deliveries carry a
-lease. Every delivery task, before ending, re-enqueues itself for the moment
-the earliest unfinished delivery becomes claimable (retry time or lease
-expiry), so the edition always has a live task until every delivery is
-final. `manage.py resume_editions` re-starts the chain if all were lost.
+Recovery never relies on the task backend's bookkeeping: a worker killed
+mid-batch leaves its task row RUNNING forever in django-tasks-db, but its
+deliveries carry a lease. Each delivery task first enqueues its own
+successor, deferred past the lease, and at the end brings it forward to the
+moment the earliest unfinished delivery becomes claimable (retry time or
+lease expiry). So every lane of an edition always has one queued task until
+every delivery is final, whatever dies when. `manage.py resume_editions`
+restarts lanes if the task table itself was lost.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -44,21 +47,40 @@ def start_edition(edition_id: int) -> str:
 
 @task(queue_name="newsletter")
 def deliver_edition(edition_id: int) -> dict:
+    if not Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).exists():
+        return {}
+    # Dead man's switch: the successor exists before any mail leaves, so if this
+    # worker is killed the lane goes on once the leases run out.
+    successor = _enqueue_successor(edition_id)
     report = sending.deliver(edition_id=edition_id)
-    if not services.edition_finish_if_done(edition_id=edition_id):
-        wakeup = sending.next_wakeup(edition_id)
-        backend = deliver_edition.get_backend()
-        if wakeup is not None and backend.supports_defer:
-            wakeup = max(wakeup, timezone.now()) + timedelta(seconds=1)
-            deliver_edition.using(run_after=wakeup).enqueue(edition_id)
-        elif wakeup is not None:
-            logger.warning("edition %s: work left but the backend cannot defer", edition_id)
+    finished = services.edition_finish_if_done(edition_id=edition_id)
+    if successor is not None:
+        wakeup = timezone.now() if finished else sending.next_wakeup(edition_id)
+        if wakeup is not None:
+            _bring_forward(successor.id, wakeup + timedelta(seconds=0 if finished else 1))
     return {
         "sent": report.sent,
         "failed": report.failed,
         "skipped": report.skipped,
         "deferred": report.deferred,
     }
+
+
+def _enqueue_successor(edition_id: int):
+    if not deliver_edition.get_backend().supports_defer:
+        return None  # Immediate backend in tests: nothing can die mid-run.
+    later = timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS + 1)
+    return deliver_edition.using(run_after=later).enqueue(edition_id)
+
+
+def _bring_forward(result_id: str, when) -> None:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if isinstance(deliver_edition.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(id=result_id, status="READY", run_after__gt=when).update(
+            run_after=when
+        )
 
 
 @task(queue_name="newsletter")
