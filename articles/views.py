@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -342,10 +343,9 @@ class SearchView(PaginatedListView):
         self.query = clean_query(self.request.GET.get("q"))
         if not self.query:
             return Article.objects.none()
-        by_slug = {s.slug: s for s in sections}
-        chosen = by_slug.get(data.get("sezione") or "")
+        chosen = next((s for s in sections if s.slug == data.get("sezione")), None)
         filters = Filters(
-            section_ids=chosen.descendant_ids() if chosen else None,
+            section_ids=_with_descendants(chosen, sections) if chosen else None,
             date_from=data.get("dal"),
             date_to=data.get("al"),
         )
@@ -355,7 +355,11 @@ class SearchView(PaginatedListView):
         context = super().get_context_data(**kwargs)
         results = context["object_list"]
         for article in results:
-            article.title_html = highlight(article.headline_title)
+            title_html = highlight(article.headline_title)
+            # ts_headline drops anything that looks like a tag; never lose title text.
+            if strip_tags(title_html) != escape(article.title):
+                title_html = escape(article.title)
+            article.title_html = title_html
             article.snippet_html = highlight(article.headline_text, from_html=True)
         suggestion = None
         if self.query and not context["paginator"].count:
@@ -367,6 +371,15 @@ class SearchView(PaginatedListView):
         if not self.query:
             return None, None, queryset, False
         return super().paginate_queryset(queryset, page_size)
+
+
+def _with_descendants(section: Section, sections: list[Section]) -> list[int]:
+    """Ids of a section and its sub-sections, from an already loaded list."""
+    ids, frontier = [section.pk], [section.pk]
+    while frontier:
+        frontier = [s.pk for s in sections if s.parent_id in frontier]
+        ids.extend(frontier)
+    return ids
 
 
 class PrivacyView(TemplateView):
