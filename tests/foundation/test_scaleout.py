@@ -1,7 +1,22 @@
+import http.cookiejar
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from articles.models import Publisher
+from tests.factories import ArticleFactory, SectionFactory, UserFactory
 
 STORAGE_REPORT = (
     "import json; from django.core.files.storage import storages; "
@@ -51,3 +66,189 @@ def test_media_go_to_s3_compatible_storage_when_a_bucket_is_named():
         "url": "http://127.0.0.1:9000/sanita33-media/media/articles/2026/11/a.jpg",
     }
     assert cdn["url"] == "https://media.sanita33.it/media/articles/2026/11/a.jpg"
+
+
+# Two web instances and two task workers sharing PostgreSQL and Redis -----------
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+class Browser:
+    """A user agent with its own cookies, talking to one instance."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+        headers = {}
+        csrf = next((c.value for c in self.cookies if c.name == "csrftoken"), None)
+        if data is not None and csrf:
+            headers["X-CSRFToken"] = csrf
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read().decode()
+
+    def log_in(self, username: str, password: str) -> None:
+        _, _, form = self.request("/admin/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        self.request(
+            "/admin/login/?next=/admin/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        )
+        assert any(c.name == "sessionid" for c in self.cookies), "staff login failed"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{base} exited with {process.returncode}"
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"{base} did not start")
+
+
+@pytest.fixture
+def shared_redis():
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"scaleout-{uuid.uuid4().hex[:12]}"
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def cluster(child_env, shared_redis, tmp_path):
+    """Two gunicorn instances and two db_worker processes, as on two machines."""
+    env = {
+        **child_env,
+        "DJANGO_SETTINGS_MODULE": "tests.foundation.scaleout_settings",
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": shared_redis,
+        "PAGE_CACHE": "1",
+        "WEB_CONCURRENCY": "2",
+        "VAR_DIR": str(tmp_path / "var"),
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    processes, instances = [], []
+    try:
+        for _ in range(2):
+            port = free_port()
+            processes.append(
+                subprocess.Popen(
+                    [gunicorn, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+            instances.append(f"http://127.0.0.1:{port}")
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--interval",
+                    "0.1",
+                    "--no-startup-delay",
+                    "--worker-id",
+                    f"scaleout-{n}",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            for n in (1, 2)
+        ]
+        processes += workers
+        for base, process in zip(instances, processes, strict=False):
+            wait_until_serving(base, process)
+        yield instances, workers
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.slow
+def test_a_publish_on_one_instance_is_served_fresh_by_the_other(cluster, tmp_path):
+    (first, second), workers = cluster
+    section = SectionFactory(slug="cardiologia", name="Cardiologia")
+    ArticleFactory(section=section, title="Ipertensione, nuove soglie")
+    draft = ArticleFactory(section=section, title="Scompenso, il farmaco approvato", draft=True)
+    UserFactory(username="caporedattrice", is_superuser=True)
+    Publisher.load()  # else the first page view creates it, a content change
+    reader = Browser(second)
+
+    reader.request("/cardiologia/")
+    status, headers, page = reader.request("/cardiologia/")
+    assert (status, headers.get("X-Cache")) == (200, "HIT")
+    assert "Ipertensione, nuove soglie" in page
+    assert "Scompenso, il farmaco approvato" not in page
+
+    staff = Browser(first)
+    staff.log_in("caporedattrice", "password-di-prova")
+    status, _, body = staff.request(f"/scaleout/publish/{draft.pk}/", {})
+    assert status == 200, body
+
+    status, headers, page = reader.request("/cardiologia/")
+    assert (status, headers.get("X-Cache")) == (200, "MISS")
+    assert "Scompenso, il farmaco approvato" in page
+    status, _, _ = reader.request(json.loads(body)["url"])
+    assert status == 200
+
+
+@pytest.mark.slow
+def test_a_task_enqueued_on_one_instance_runs_exactly_once_on_a_worker(cluster, tmp_path):
+    (first, second), workers = cluster
+    UserFactory(username="caporedattrice", is_superuser=True)
+    log = tmp_path / "runs.log"
+    markers = [f"task-{n}" for n in range(12)]
+    desks = [Browser(first), Browser(second)]
+    for desk in desks:
+        desk.log_in("caporedattrice", "password-di-prova")
+    ids = []
+    for n, marker in enumerate(markers):
+        data = {"marker": marker, "log": str(log)}
+        status, _, body = desks[n % 2].request("/scaleout/enqueue/", data)
+        assert status == 200, body
+        ids.append(json.loads(body)["id"])
+
+    deadline = time.monotonic() + 60
+    while DBTaskResult.objects.filter(id__in=ids, status="SUCCESSFUL").count() < len(ids):
+        assert time.monotonic() < deadline, "tasks were not run within 60 s"
+        time.sleep(0.1)
+    for worker in workers:
+        worker.terminate()  # a worker finishes its current task, then exits
+        worker.wait(timeout=20)
+
+    runs = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(marker for marker, _ in runs) == sorted(markers)
+    worker_pids = {str(w.pid) for w in workers}
+    assert {pid for _, pid in runs} <= worker_pids
