@@ -6,6 +6,7 @@ Nothing here depends on who is reading, so every page can be cached whole.
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date, datetime, time, timedelta
 
 from django import forms
@@ -306,13 +307,25 @@ class ArchiveMonthView(PaginatedListView):
         )
 
 
+class HtmlDateInput(forms.DateInput):
+    """<input type="date">: its value must be ISO, so a mistyped date is not echoed back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return None
+        return super().format_value(value)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Cerca", required=False)
     sezione = forms.ChoiceField(label="Sezione", required=False)
-    dal = forms.DateField(
-        label="Dal", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    al = forms.DateField(label="Al", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    dal = forms.DateField(label="Dal", required=False, widget=HtmlDateInput)
+    al = forms.DateField(label="Al", required=False, widget=HtmlDateInput)
 
     def __init__(self, *args, sections, **kwargs):
         super().__init__(*args, **kwargs)
