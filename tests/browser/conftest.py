@@ -1,6 +1,6 @@
 """Playwright with Debian's Chromium against pytest-django's live server.
 
-Reusable by any area: `browser` (one per session), `page_at(width)` for a
+Reusable by any area: `browser` (one per test module), `page_at(width)` for a
 fresh page at a viewport width, `site` (live server serving media too),
 `newsroom` (demo content), `screenshot(page, name)` into test-artifacts/,
 `axe_violations(page)` (axe-core, WCAG 2.1 A/AA rules).
@@ -54,22 +54,38 @@ def node_package_file(package: str, version: str, relative: str) -> Path | None:
     return target if target.exists() else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module.
+
+    Playwright's sync API keeps an event loop running in this thread, which
+    Django takes for async code, so the ORM is allowed here; module scope
+    keeps that (and the environment variable) away from other modules.
+    """
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop running in this thread, which
-    # Django takes for async code; the ORM calls here are synchronous.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
