@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -173,7 +174,7 @@ def article_structured_data(article: Article, context: dict) -> list[dict]:
     """schema.org NewsArticle and BreadcrumbList for the article page."""
     publisher = Publisher.load()
     url = absolute(article.get_absolute_url())
-    logo = publisher.logo.url if publisher.logo else settings.STATIC_URL + "img/logo-sanita33.png"
+    logo = publisher.logo.url if publisher.logo else static("img/logo-sanita33.png")
     news = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
