@@ -52,7 +52,7 @@ def deliver_edition(edition_id: int) -> dict:
     # Dead man's switch: the successor exists before any mail leaves, so if this
     # worker is killed the lane goes on once the leases run out.
     successor = _enqueue_successor(edition_id)
-    report = sending.deliver(edition_id=edition_id)
+    report = sending.deliver_parallel(edition_id=edition_id)
     finished = services.edition_finish_if_done(edition_id=edition_id)
     if successor is not None:
         wakeup = timezone.now() if finished else sending.next_wakeup(edition_id)
