@@ -184,7 +184,15 @@ def search_articles(query: str, filters: Filters | None = None) -> QuerySet[Arti
     }
     return articles.annotate(
         rank=SearchRank(F("search_vector"), tsquery, normalization=Value(1)) * recency,
-        headline_title=SearchHeadline("title", tsquery, highlight_all=True, **headline),
+        # Fragment options would cut the title; it is highlighted whole.
+        headline_title=SearchHeadline(
+            "title",
+            tsquery,
+            config=cfg,
+            start_sel=START_SEL,
+            stop_sel=STOP_SEL,
+            highlight_all=True,
+        ),
         headline_text=SearchHeadline(
             Concat("standfirst", Value(" "), plain_body, output_field=TextField()),
             tsquery,

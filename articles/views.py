@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time, timedelta
+from html import unescape
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -371,10 +373,14 @@ class SearchView(PaginatedListView):
         for article in results:
             title_html = highlight(article.headline_title)
             # ts_headline drops anything that looks like a tag; never lose title text.
-            if strip_tags(title_html) != escape(article.title):
+            if unescape(strip_tags(title_html)) != article.title:
                 title_html = escape(article.title)
             article.title_html = title_html
-            article.snippet_html = highlight(article.headline_text, from_html=True)
+            snippet = highlight(article.headline_text, from_html=True)
+            # A fragment from the middle of the text reads better after an ellipsis.
+            if not (article.standfirst or "").startswith(unescape(strip_tags(snippet))[:20]):
+                snippet = mark_safe("… ") + snippet
+            article.snippet_html = snippet
         suggestion = None
         if self.query and not context["paginator"].count:
             suggestion = suggest(self.query)

@@ -98,7 +98,7 @@ def test_highlights_are_escaped_and_marked(client):
     )
     html = search(client, q="vaccino").content.decode()
     assert "<script>alert(1)" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; Vaccino &amp; salute" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Vaccino</mark> &amp; salute" in html
     assert "Il <mark>vaccino</mark> è sicuro &lt;b&gt;davvero" in html
 
 
@@ -231,3 +231,21 @@ def test_search_phrase_and_exclusion_operators(client):
     assert found(search(client, q='"vaccino antinfluenzale"')) == [both]
     assert found(search(client, q="vaccino -papilloma")) == [both]
     assert set(found(search(client, q="antinfluenzale OR papilloma"))) == {both, other}
+
+
+def test_titles_are_highlighted_whole(client):
+    ArticleFactory(title="Liste d'attesa nelle Regioni (2)")
+    html = search(client, q="regioni").content.decode()
+    assert "Liste d&#x27;attesa nelle <mark>Regioni</mark> (2)" in html or (
+        "Liste d'attesa nelle <mark>Regioni</mark> (2)" in html
+    )
+
+
+def test_snippets_from_mid_text_start_with_an_ellipsis(client):
+    ArticleFactory(
+        title="Titolo",
+        standfirst="Sommario breve.",
+        body="<p>" + "Parole di riempimento senza interesse. " * 20 + "Qui il glaucoma.</p>",
+    )
+    snippet = search(client, q="glaucoma").context["articles"][0].snippet_html
+    assert snippet.startswith("… ") and "<mark>glaucoma</mark>" in snippet
