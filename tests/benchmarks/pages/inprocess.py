@@ -1,0 +1,46 @@
+"""Render time (median of N, Django test client) and queries of each page, as JSON.
+
+Runs under the settings of the site being measured (ours or Wagtail's):
+`python -m tests.benchmarks.pages.inprocess '{"home": "/"}' 200`.
+"""
+
+import json
+import statistics
+import sys
+import time
+
+import django
+
+
+def main(urls: dict[str, str], repeat: int) -> None:
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    results = {}
+    for name, url in urls.items():
+        for _ in range(5):
+            client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response)
+            timings.append((time.perf_counter() - started) * 1000)
+        results[name] = {
+            "status": response.status_code,
+            "median_ms": statistics.median(timings),
+            "queries": len(queries),
+        }
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main(json.loads(sys.argv[1]), int(sys.argv[2]))
