@@ -48,6 +48,15 @@ def data_it(value: date | datetime | None) -> str:
 
 
 @register.filter
+def ora_o_giorno(value: datetime) -> str:
+    """'14:05' for today, '24 nov' before: the time column of a news ticker."""
+    local = timezone.localtime(value)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return f"{local.day} {MONTHS[local.month - 1][:3]}"
+
+
+@register.filter
 def mese_it(value: date) -> str:
     """'febbraio 2025'."""
     return f"{MONTHS[value.month - 1]} {value.year}"

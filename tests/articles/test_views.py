@@ -317,3 +317,11 @@ def test_server_error_page_is_italian_and_needs_no_context():
 
     html = get_template("500.html").render({})
     assert "Si è verificato un errore" in html
+
+
+def test_latest_column_shows_time_today_and_day_before(client):
+    from articles.templatetags.articles import ora_o_giorno
+
+    today = timezone.localtime().replace(hour=9, minute=5)
+    assert ora_o_giorno(today) == "09:05"
+    assert ora_o_giorno(timezone.make_aware(datetime(2025, 2, 7, 10))) == "7 feb"
