@@ -189,11 +189,21 @@ class EditionArticleInline(admin.TabularInline):
     fields = ["position", "article"]
     ordering = ["position", "id"]
 
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable()) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable()) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or obj.is_editable()) and super().has_delete_permission(request, obj)
+
 
 class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
-        fields = ["subject", "preheader", "intro", "personalised", "scheduled_at"]
+        # scheduled_at is set from the send page, which also queues the start.
+        fields = ["subject", "preheader", "intro", "personalised"]
         widgets = {"intro": CKEditorWidget()}
 
 
@@ -218,7 +228,7 @@ class EditionAdmin(admin.ModelAdmin):
     list_filter = ["status", "personalised"]
     search_fields = ["subject"]
     inlines = [EditionArticleInline]
-    readonly_fields = ["status", "started_at", "finished_at", "delivery_counts"]
+    readonly_fields = ["status", "scheduled_at", "started_at", "finished_at", "delivery_counts"]
     formfield_overrides = {models.TextField: {"widget": CKEditorWidget}}
 
     def get_queryset(self, request):
@@ -269,9 +279,6 @@ class EditionAdmin(admin.ModelAdmin):
         if obj is not None and not obj.is_editable():
             return [*self.form.Meta.fields, *self.readonly_fields]
         return self.readonly_fields
-
-    def get_inlines(self, request, obj):
-        return self.inlines
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.status == Edition.Status.DRAFT
