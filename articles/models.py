@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_html
 
@@ -63,7 +64,12 @@ class Publisher(models.Model):
         blank=True,
         help_text=_("Es. «Registrazione Tribunale di Milano n. 123 del 4 maggio 2020»."),
     )
-    logo = models.ImageField(_("logo"), upload_to="publisher/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=UploadTo("publisher/", "logo"),
+        validators=[validate_image_file],
+        blank=True,
+    )
     facebook_url = models.URLField(_("pagina Facebook"), blank=True)
     x_url = models.URLField(_("profilo X"), blank=True)
     linkedin_url = models.URLField(_("pagina LinkedIn"), blank=True)
@@ -205,7 +211,12 @@ class Author(models.Model):
         _("ruolo"), max_length=100, blank=True, help_text=_("Es. «Giornalista», «Redazione».")
     )
     bio = models.TextField(_("biografia breve"), blank=True)
-    photo = models.ImageField(_("foto"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("foto"),
+        upload_to=UploadTo("authors/", "photo"),
+        validators=[validate_image_file],
+        blank=True,
+    )
     email = models.EmailField(_("e-mail pubblica"), blank=True)
     website_url = models.URLField(_("sito web"), blank=True)
     x_url = models.URLField(_("profilo X"), blank=True)
@@ -236,7 +247,12 @@ class Person(models.Model):
     )
     organisation = models.CharField(_("organizzazione"), max_length=200, blank=True)
     bio = models.TextField(_("biografia breve"), blank=True)
-    photo = models.ImageField(_("foto"), upload_to="people/", blank=True)
+    photo = models.ImageField(
+        _("foto"),
+        upload_to=UploadTo("people/", "photo"),
+        validators=[validate_image_file],
+        blank=True,
+    )
     external_id = models.CharField(
         max_length=100, unique=True, null=True, blank=True, editable=False
     )
@@ -311,7 +327,11 @@ class Article(models.Model):
     )
 
     lead_image = models.ImageField(
-        _("immagine principale"), upload_to="articles/%Y/%m/", blank=True
+        _("immagine principale"),
+        upload_to=UploadTo("articles/%Y/%m/", "lead_image"),
+        validators=[validate_image_file],
+        blank=True,
+        help_text=_("JPEG, PNG o WebP, al massimo 15 MB."),
     )
     lead_image_alt = models.CharField(
         _("testo alternativo"),
@@ -322,6 +342,13 @@ class Article(models.Model):
     lead_image_caption = models.CharField(_("didascalia"), max_length=300, blank=True)
     lead_image_credit = models.CharField(_("credito"), max_length=150, blank=True)
     lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    lead_image_source_url = models.URLField(
+        _("indirizzo dell'immagine originale"),
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text=_("Immagine in evidenza del sito di provenienza (import), non ancora scaricata."),
+    )
 
     medical_reviewer_person = models.ForeignKey(
         Person,
@@ -437,6 +464,7 @@ class Article(models.Model):
             from articles.search import update_search_vectors
 
             update_search_vectors([self.pk])
+        schedule_lead_image_renditions(self)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
@@ -653,6 +681,27 @@ class RelatedArticle(models.Model):
     def __str__(self):
         return f"{self.article_id} → {self.target_id}"
 
+    def explanation(self) -> str:
+        """Why this pick is in the list, in plain Italian for the editors."""
+        reasons = self.reasons or {}
+        parts = []
+        if self.pinned or reasons.get("pinned"):
+            parts.append(_("scelto dalla redazione"))
+        if reasons.get("words"):
+            parts.append(_("parole in comune: %s") % ", ".join(reasons["words"]))
+        if reasons.get("tags"):
+            parts.append(_("tag in comune: %s") % ", ".join(reasons["tags"]))
+        if reasons.get("people"):
+            parts.append(_("stessa persona: %s") % ", ".join(reasons["people"]))
+        if reasons.get("same_section"):
+            parts.append(_("stessa sezione"))
+        if reasons.get("newer"):
+            parts.append(_("più recente a parità di pertinenza"))
+        if not parts:
+            return str(_("affinità generale del testo"))
+        text = "; ".join(str(part) for part in parts)
+        return text[0].upper() + text[1:]
+
 
 class ArticleLabel(models.Model):
     """An evaluation label from an imported corpus, kept apart from the article.
@@ -670,6 +719,36 @@ class ArticleLabel(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class RelatedTerm(models.Model):
+    """One key term of a published article with its weight: the related-articles index.
+
+    Written by articles/related.py only; searched by term to find an
+    article's candidates without scanning the corpus.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term"], include=["article", "weight"], name="related_term_idx")
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class RelatedTermStat(models.Model):
+    """Document frequency of a term over the indexed articles (for its weight)."""
+
+    term = models.CharField(max_length=100, unique=True)
+    df = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term} ({self.df})"
 
 
 @receiver(m2m_changed, sender=Article.tags.through)

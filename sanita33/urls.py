@@ -3,12 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.images import ckeditor_upload
 from articles.views import PrivacyView
 from sanita33.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Our upload view first: the same validation as every other image, generated names.
+    path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("newsletter/", include("newsletter.urls")),
 ]
