@@ -116,6 +116,8 @@ class SectionView(PaginatedListView):
                 .order_by("-priority", "-publish_at", "-id")
                 .first()
             )
+        if featured is not None:  # shown once, on top
+            context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
         context.update(section=self.section, subsections=self.subsections, featured=featured)
         return context
 
