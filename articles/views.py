@@ -178,6 +178,8 @@ def article_structured_data(article: Article, context: dict) -> list[dict]:
     """schema.org NewsArticle and BreadcrumbList for the article page."""
     publisher = Publisher.load()
     url = absolute(article.get_absolute_url())
+    # A draft seen in preview has no publication time yet.
+    published = article.publish_at or article.updated_at
     logo = publisher.logo.url if publisher.logo else static("img/logo-sanita33.png")
     news = {
         "@context": "https://schema.org",
@@ -186,8 +188,8 @@ def article_structured_data(article: Article, context: dict) -> list[dict]:
         "description": article.seo_description or article.standfirst,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
-        "datePublished": article.publish_at.isoformat(),
-        "dateModified": (article.material_update_at or article.publish_at).isoformat(),
+        "datePublished": published.isoformat(),
+        "dateModified": (article.material_update_at or published).isoformat(),
         "articleSection": article.section.name,
         "inLanguage": "it-IT",
         "author": [

@@ -328,3 +328,21 @@ def test_latest_column_shows_time_today_and_day_before(client):
     today = timezone.localtime().replace(hour=9, minute=5)
     assert ora_o_giorno(today) == "09:05"
     assert ora_o_giorno(timezone.make_aware(datetime(2025, 2, 7, 10))) == "7 feb"
+
+
+def test_article_page_renders_for_a_draft_in_preview():
+    """Preview views reuse this view with another queryset; a draft has no dates yet."""
+    from django.test import RequestFactory
+
+    from articles.views import ArticleDetailView
+
+    class Preview(ArticleDetailView):
+        def get_queryset(self):
+            return Article.objects.all()
+
+    draft = ArticleFactory(draft=True, title="Bozza in anteprima")
+    request = RequestFactory().get("/anteprima/")
+    response = Preview.as_view()(request, pk=draft.pk)
+    response.render()
+    assert response.status_code == 200
+    assert "Bozza in anteprima" in response.content.decode()
