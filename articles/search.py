@@ -56,9 +56,9 @@ def config_name() -> str:
 def ensure_configuration(schema_editor=None) -> None:
     """Create `sanita33_<language>` (a copy of the language + unaccent) if missing.
 
-    Called by a migration; safe to call again, e.g. after changing
-    TEXT_SEARCH_CONFIG (`manage.py ensure_search_config` is not needed: the
-    migration's RunPython is idempotent and `update_search_vectors` checks).
+    Migration 0003 runs it for the language configured at migration time.
+    After changing TEXT_SEARCH_CONFIG, call it once (`manage.py shell -c`) and
+    recompute the stored vectors with `update_search_vectors`.
     """
     conn = schema_editor.connection if schema_editor else connection
     source, target = language(), config_name()
