@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -31,6 +31,21 @@ class ArticleQuerySet(models.QuerySet):
 
     def drafts(self) -> ArticleQuerySet:
         return self.filter(status__in=["draft", "review"])
+
+    def owned_by(self, user) -> ArticleQuerySet:
+        """Articles the user created or signs (through their Author profile)."""
+        from articles.models import ArticleAuthor
+
+        return self.filter(
+            Q(created_by=user.pk)
+            | Exists(ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user.pk))
+        )
+
+    def visible_in_admin(self, user) -> ArticleQuerySet:
+        """Editors see everything; journalists their own work plus what readers see."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        return self.filter(Q(pk__in=self.owned_by(user).values("pk")) | Q(status="published"))
 
     def in_section(self, section, *, descendants: bool = True) -> ArticleQuerySet:
         if descendants:

@@ -118,3 +118,39 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     note = "Corretto il nome dell'ospedale."
+
+
+class JournalistFactory(UserFactory):
+    """A staff user in the «Giornalista» group (made by a migration)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"giornalista{n}")
+    first_name = "Laura"
+    last_name = factory.Sequence(lambda n: f"Verdi{n}")
+
+    @factory.post_generation
+    def newsroom_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Giornalista"))
+
+
+class EditorFactory(UserFactory):
+    """A staff user in the «Caporedattore» group (made by a migration)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"caporedattore{n}")
+    first_name = "Paolo"
+    last_name = factory.Sequence(lambda n: f"Neri{n}")
+
+    @factory.post_generation
+    def newsroom_group(self, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            self.groups.add(Group.objects.get(name="Caporedattore"))
