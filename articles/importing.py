@@ -1,0 +1,148 @@
+"""Shared pieces of the importers: a progress line and lookups that create on first use.
+
+The lookups keep small caches (sections, authors, people, tags number in the
+hundreds), so a long import asks the database about each name once.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from articles.models import RESERVED_SLUGS, Article, Author, Person, Section
+
+
+class Progress:
+    """A progress line on stderr: redrawn in place on a terminal, every 10% otherwise."""
+
+    def __init__(self, total_bytes: int, *, verbosity: int = 1, stream: TextIO | None = None):
+        self.total = max(total_bytes, 1)
+        self.enabled = verbosity >= 1
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.started = time.monotonic()
+        self.next_step = 0.1
+
+    def update(self, done_bytes: int, articles: int) -> None:
+        if not self.enabled:
+            return
+        share = min(done_bytes / self.total, 1.0)
+        if not self.tty and share < self.next_step and share < 1.0:
+            return
+        self.next_step = (int(share * 10) + 1) / 10
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        filled = int(share * 30)
+        line = (
+            f"[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%}  "
+            f"{articles} articoli  {articles / elapsed:.0f}/s"
+        )
+        self.stream.write(("\r" + line) if self.tty else line + "\n")
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def unique_slug(model, base: str, *, max_length: int = 150, exclude_pk=None) -> str:
+    base = (slugify(base) or "senza-titolo")[:max_length].strip("-")
+    if model is Section and base in RESERVED_SLUGS:
+        base = f"{base}-sezione"
+    slug, n = base, 2
+    queryset = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while queryset.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return slug
+
+
+class Catalog:
+    """Sections, authors, people and tags by their import key, created when first met."""
+
+    def __init__(self, *, prefix: str):
+        # external_id = prefix + key, so two sources never claim each other's rows.
+        self.prefix = prefix
+        self.sections: dict[str, int] = {}
+        self.placeholders: set[str] = set()
+        self.authors: dict[str, int] = {}
+        self.people: dict[str, int] = {}
+        self.tags: dict[str, int] = {}
+        self.created = {"sections": 0, "authors": 0, "people": 0, "tags": 0}
+        self.article_type = ContentType.objects.get_for_model(Article)
+
+    def section(self, key: str, name: str | None = None, parent_id: int | None = None) -> int:
+        """The section for `key`; `name=None` only looks it up (created with the key as name)."""
+        if key in self.sections and (name is None or key not in self.placeholders):
+            return self.sections[key]
+        external_id = self.prefix + key
+        section = (
+            Section.objects.filter(external_id=external_id).first()
+            or Section.objects.filter(slug=key, external_id__isnull=True).first()
+        )
+        if section is None:
+            section = Section.objects.create(
+                name=(name or key)[:100],
+                slug=unique_slug(Section, key, max_length=100),
+                parent_id=parent_id,
+                external_id=external_id,
+            )
+            self.created["sections"] += 1
+        elif name is not None and (section.name, section.parent_id) != (name[:100], parent_id):
+            section.name = name[:100]
+            section.parent_id = parent_id
+            section.save(update_fields=["name", "parent"])
+        if name is None:
+            self.placeholders.add(key)
+        else:
+            self.placeholders.discard(key)
+        self.sections[key] = section.pk
+        return section.pk
+
+    def _person_like(self, model, cache, kind, key: str, fields: dict) -> int:
+        if key in cache:
+            return cache[key]
+        external_id = self.prefix + key
+        row = (
+            model.objects.filter(external_id=external_id).first()
+            or model.objects.filter(slug=key, external_id__isnull=True).first()
+        )
+        if row is None:
+            row = model.objects.create(
+                slug=unique_slug(model, key), external_id=external_id, **fields
+            )
+            self.created[kind] += 1
+        else:
+            changed = [name for name, value in fields.items() if getattr(row, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(row, name, fields[name])
+                row.save(update_fields=changed)
+        cache[key] = row.pk
+        return row.pk
+
+    def author(self, key: str, *, name: str, role: str = "", bio: str = "") -> int:
+        fields = {"name": name[:150], "role": role[:100]}
+        if bio:
+            fields["bio"] = bio
+        return self._person_like(Author, self.authors, "authors", key, fields)
+
+    def person(self, key: str, *, name: str, role: str = "", organisation: str = "") -> int:
+        fields = {"name": name[:150], "role": role[:150], "organisation": organisation[:200]}
+        return self._person_like(Person, self.people, "people", key, fields)
+
+    def tag(self, name: str) -> int:
+        key = name.lower()
+        if key not in self.tags:
+            tag = Tag.objects.filter(name__iexact=name).first()
+            if tag is None:
+                tag = Tag.objects.create(name=name)
+                self.created["tags"] += 1
+            self.tags[key] = tag.pk
+        return self.tags[key]

@@ -1,0 +1,191 @@
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from taggit.models import Tag
+
+from articles.models import Article, ArticleLabel, Author, Person, Section
+from articles.search import search_articles
+
+MAKE_CORPUS = Path(settings.BASE_DIR).parent / "shared" / "bench" / "make_corpus.py"
+
+
+def line(n: int, **changes) -> dict:
+    row = {
+        "id": f"c-{n:06d}",
+        "slug": f"liste-d-attesa-{n}",
+        "title": f"Liste d'attesa, il piano numero {n}",
+        "standfirst": "Le regioni presentano il piano per ridurre i tempi.",
+        "body_html": "<p>Il testo con i dati.</p><script>alert(1)</script>",
+        "section": "biotech",
+        "section_name": "Biotech",
+        "section_parent": "farmaci",
+        "tags": ["AIFA", "terapie geniche"],
+        "authors": [{"name": "Giulia Conti", "slug": "giulia-conti", "role": "Giornalista"}],
+        "kind": "news",
+        "interviewee": None,
+        "published_at": "2025-10-10T18:47:34+02:00",
+        "is_featured": False,
+        "story": "biotech-4",
+    }
+    row.update(changes)
+    return row
+
+
+def write(tmp_path, rows, name="corpus.jsonl") -> str:
+    path = tmp_path / name
+    path.write_text(
+        "".join(
+            (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def run(path, **options) -> str:
+    out = StringIO()
+    call_command("import_articles", path, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_import_creates_sections_people_tags_and_published_articles(tmp_path):
+    interview = line(
+        2,
+        kind="interview",
+        interviewee={
+            "name": "Marta Greco",
+            "slug": "marta-greco",
+            "role": "Presidente",
+            "organisation": "Istituto Superiore di Sanità",
+        },
+        authors=[
+            {"name": "Giulia Conti", "slug": "giulia-conti", "role": "Giornalista"},
+            {"name": "Paolo Ricci", "slug": "paolo-ricci", "role": "Redazione"},
+        ],
+        label="storia-7",
+    )
+    output = run(
+        write(
+            tmp_path,
+            [
+                line(1),
+                interview,
+                line(3, section="farmaci", section_name="Farmaci", section_parent=None),
+            ],
+        )
+    )
+    assert "3 nuovi, 0 aggiornati, 0 invariati" in output
+
+    biotech = Section.objects.get(slug="biotech")
+    assert (biotech.name, biotech.parent.slug, biotech.parent.name) == (
+        "Biotech",
+        "farmaci",
+        "Farmaci",
+    )
+    article = Article.objects.get(external_id="corpus:c-000002")
+    assert article.is_published()
+    assert article.kind == "interview"
+    assert article.body == "<p>Il testo con i dati.</p>"
+    assert [byline.author.name for byline in article.article_authors.all()] == [
+        "Giulia Conti",
+        "Paolo Ricci",
+    ]
+    assert article.article_people.get().person.organisation == "Istituto Superiore di Sanità"
+    assert sorted(article.tags.names()) == ["AIFA", "terapie geniche"]
+    assert ArticleLabel.objects.get(article=article).label == "storia-7"
+    assert ArticleLabel.objects.count() == 1
+    assert search_articles("liste attesa").count() == 3
+    assert (Author.objects.count(), Person.objects.count(), Tag.objects.count()) == (2, 1, 2)
+
+
+@pytest.mark.django_db
+def test_running_the_same_file_again_changes_nothing(tmp_path):
+    path = write(tmp_path, [line(n) for n in range(1, 6)])
+    run(path, batch_size=2)
+    before = dict(Article.objects.values_list("external_id", "updated_at"))
+    counts = [m.objects.count() for m in (Article, Section, Author, Person, Tag)]
+
+    output = run(path, batch_size=2)
+
+    assert "0 nuovi, 0 aggiornati, 5 invariati" in output
+    assert dict(Article.objects.values_list("external_id", "updated_at")) == before
+    assert [m.objects.count() for m in (Article, Section, Author, Person, Tag)] == counts
+
+
+@pytest.mark.django_db
+def test_a_changed_line_updates_only_that_article(tmp_path):
+    run(write(tmp_path, [line(1), line(2)]))
+    before = dict(Article.objects.values_list("external_id", "updated_at"))
+
+    output = run(write(tmp_path, [line(1, title="Titolo corretto", tags=["AIFA"]), line(2)]))
+
+    assert "0 nuovi, 1 aggiornati, 1 invariati" in output
+    first = Article.objects.get(external_id="corpus:c-000001")
+    assert first.title == "Titolo corretto"
+    assert list(first.tags.names()) == ["AIFA"]
+    assert first.updated_at > before["corpus:c-000001"]
+    second = Article.objects.get(external_id="corpus:c-000002")
+    assert second.updated_at == before["corpus:c-000002"]
+
+
+@pytest.mark.django_db
+def test_malformed_json_names_its_line_and_its_batch_is_not_written(tmp_path):
+    rows = [line(1), line(2), line(3), '{"id": "c-000004", "title": ', line(5)]
+    with pytest.raises(CommandError) as caught:
+        run(write(tmp_path, rows), batch_size=2)
+    assert str(caught.value).startswith("riga 4: JSON non valido")
+    # Lines 1-2 were a complete earlier batch; line 3 shared the bad line's batch.
+    assert sorted(Article.objects.values_list("external_id", flat=True)) == [
+        "corpus:c-000001",
+        "corpus:c-000002",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({k: v for k, v in line(1).items() if k != "title"}, "manca il campo obbligatorio «title»"),
+        (line(1, published_at="ieri"), "data «published_at» non valida"),
+        (line(1, kind="podcast"), "tipo «podcast» sconosciuto"),
+        (line(1, tags="AIFA"), "«tags» deve essere una lista"),
+        ([1, 2], "ogni riga deve essere un oggetto JSON"),
+    ],
+)
+def test_invalid_lines_are_refused_with_a_reason(tmp_path, row, message):
+    with pytest.raises(CommandError) as caught:
+        run(write(tmp_path, [row]))
+    assert str(caught.value).startswith(f"riga 1: {message}")
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_checks_without_writing(tmp_path):
+    output = run(write(tmp_path, [line(1), line(2)]), dry_run=True)
+    assert "2 righe valide" in output
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_missing_file_is_a_one_line_error():
+    with pytest.raises(CommandError, match="impossibile leggere"):
+        run("/nonexistent/corpus.jsonl")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="shared corpus generator not present")
+def test_imports_the_shared_generators_output(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    subprocess.run([sys.executable, str(MAKE_CORPUS), "60", "-o", str(corpus)], check=True)
+    output = run(str(corpus), batch_size=25)
+    assert "60 nuovi" in output
+    assert Article.objects.published().count() == 60
+    assert Section.objects.filter(parent__isnull=False).exists()
+    assert "0 nuovi, 0 aggiornati, 60 invariati" in run(str(corpus), batch_size=25)
