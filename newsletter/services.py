@@ -235,6 +235,10 @@ def purge_unconfirmed(*, days: int | None = None, dry_run: bool = False) -> int:
         count = stale.count()
         if not dry_run:
             ConsentRecord.objects.filter(subscriber__in=stale, confirmed_at__isnull=True).delete()
+            # Proof of an earlier, withdrawn consent stays, without the address.
+            ConsentRecord.objects.filter(subscriber__in=stale).update(
+                email="", erased_at=timezone.now()
+            )
             stale.delete()
     return count
 

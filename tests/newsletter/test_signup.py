@@ -211,6 +211,22 @@ def test_purge_removes_unconfirmed_signups_after_30_days_and_keeps_the_rest():
     assert not ConsentRecord.objects.filter(email="vecchio@example.org").exists()
 
 
+def test_purge_keeps_earlier_withdrawn_consent_without_the_address():
+    """Left, signed up again, never confirmed: the old proof stays, anonymous."""
+    person = services.subscriber_signup(email="ritorno@example.org")
+    services.subscriber_confirm(key=person.key)
+    services.subscriber_unsubscribe(subscriber=person)
+    services.subscriber_signup(email="ritorno@example.org")
+    Subscriber.objects.update(created_at=timezone.now() - timedelta(days=31))
+
+    services.purge_unconfirmed()
+
+    assert not Subscriber.objects.exists()
+    proof = ConsentRecord.objects.get()
+    assert proof.confirmed_at and proof.withdrawn_at and proof.erased_at
+    assert proof.email == ""
+
+
 def test_signup_page_and_privacy_notice_render(client, django_assert_num_queries, settings):
     SectionFactory(name="Prevenzione")
     response = client.get("/newsletter/")
