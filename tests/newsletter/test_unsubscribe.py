@@ -116,3 +116,27 @@ def test_page_queries(client, subscriber, django_assert_num_queries):
         client.get(f"/newsletter/conferma/{tokens.confirm_token(subscriber.key)}/")
     with django_assert_num_queries(2):
         client.get(f"/newsletter/preferenze/{tokens.manage_token(subscriber.key)}/")
+
+
+def test_unsubscribe_by_mail_to_the_list_unsubscribe_mailto(subscriber, monkeypatch):
+    import io
+    import sys
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.core.management import CommandError, call_command
+
+    from newsletter.emails import unsubscribe_mailto
+
+    mailto = urlsplit(unsubscribe_mailto(tokens.manage_token(subscriber.key)))
+    subject = parse_qs(mailto.query)["subject"][0]
+    raw = f"From: someone@example.net\r\nTo: {mailto.path}\r\nSubject: {subject}\r\n\r\n".encode()
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    call_command("unsubscribe_from_mail", verbosity=0)
+    subscriber.refresh_from_db()
+    assert subscriber.status == "unsubscribed"
+
+    forged = b"Subject: unsubscribe 0123:abc\r\n\r\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(forged)))
+    with pytest.raises(CommandError):
+        call_command("unsubscribe_from_mail", verbosity=0)
