@@ -149,10 +149,19 @@ def record_hard_bounce(subscriber: Subscriber, error: str) -> None:
     ).update(status=Subscriber.Status.BOUNCED)
 
 
+# Errors about the SMTP session rather than one message: the rest of the batch waits.
+SESSION_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    smtplib.SMTPAuthenticationError,
+    smtplib.SMTPNotSupportedError,
+    smtplib.SMTPSenderRefused,
+)
+
+
 def _is_permanent(error: smtplib.SMTPException) -> bool:
-    """A 5xx about the recipient; a refused sender is our configuration, not the address."""
-    if isinstance(error, smtplib.SMTPSenderRefused):
-        return False
+    """A 5xx about the recipient or this message."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
         return bool(codes) and all(500 <= code < 600 for code in codes)
@@ -266,7 +275,11 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
             if getattr(mail, "connection", True) is None:
                 mail.open()  # One SMTP session for the whole run, not one per message.
             mail.send_messages([message])
+        except SESSION_ERRORS as error:
+            _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
+            return
         except smtplib.SMTPException as error:
+            _reset_connection(mail)
             if _is_permanent(error):
                 _finish(
                     delivery_id,
@@ -276,10 +289,15 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
                 )
                 record_hard_bounce(subscriber, str(error))
                 report.failed += 1
-                _reset_connection(mail)
-                continue
-            _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
-            return
+            else:  # 4xx about this message only (greylisting, full mailbox): retry it later.
+                release(
+                    [delivery_id],
+                    claimer,
+                    error=f"{type(error).__name__}: {error}",
+                    attempts_by_id=attempts_by_id,
+                )
+                report.deferred += 1
+            continue
         except OSError as error:  # Refused, reset, timed out: the server is not there.
             _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
             return

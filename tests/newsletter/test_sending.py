@@ -269,3 +269,33 @@ def test_scheduled_edition_waits_for_its_time(settings):
     start_edition.enqueue(edition.pk)
     edition.refresh_from_db()
     assert edition.status == "sent"
+
+
+def test_a_temporary_refusal_retries_that_message_only(smtp_settings, settings):
+    settings.NEWSLETTER_THREADS = 1
+    make_subscribers(4)
+    smtp_settings.on_data = lambda rcpt: (
+        "451 4.7.1 Greylisted" if rcpt.startswith("lettore1@") else None
+    )
+
+    edition = start(Edition.objects.create(subject="Greylisting"))
+
+    greylisted = edition.deliveries.get(subscriber__email="lettore1@example.org")
+    assert greylisted.status == "pending"
+    assert greylisted.next_attempt_at > timezone.now()
+    assert "451" in greylisted.last_error
+    assert edition.status == "sending"
+    assert sorted(smtp_settings.recipients()) == [
+        "lettore0@example.org",
+        "lettore2@example.org",
+        "lettore3@example.org",
+    ]
+
+    smtp_settings.on_data = None
+    edition.deliveries.filter(pk=greylisted.pk).update(next_attempt_at=timezone.now())
+    from newsletter.tasks import deliver_edition
+
+    deliver_edition.enqueue(edition.pk)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+    assert sorted(smtp_settings.recipients()) == [f"lettore{n}@example.org" for n in range(4)]
