@@ -234,3 +234,49 @@ def test_signup_page_and_privacy_notice_render(client, django_assert_num_queries
     assert "Prevenzione" in response.content.decode()
     notice = client.get("/newsletter/privacy/")
     assert settings.NEWSLETTER_NOTICE_VERSION in notice.content.decode()
+
+
+def test_signup_works_from_a_page_served_by_the_page_cache(settings, tmp_path):
+    """Two readers get the same cached article HTML; each one's signup goes through."""
+    from html.parser import HTMLParser
+
+    from tests.factories import ArticleFactory
+
+    settings.VAR_DIR = tmp_path
+    settings.MIDDLEWARE = [
+        "django.middleware.http.ConditionalGetMiddleware",
+        "sanita33.pagecache.PageCacheMiddleware",
+        *settings.MIDDLEWARE,
+    ]
+    article = ArticleFactory()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(article.get_absolute_url())
+    first.get(article.get_absolute_url())
+    cached = second.get(article.get_absolute_url())
+    assert cached["X-Cache"] == "HIT"
+    assert "csrftoken" not in cached.cookies
+
+    class SignupForm(HTMLParser):
+        action, fields, inside = None, {}, False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form" and "newsletter-signup__form" in attrs.get("class", ""):
+                self.action, self.inside = attrs["action"], True
+            elif tag == "input" and self.inside:
+                self.fields[attrs["name"]] = attrs.get("value", "")
+
+        def handle_endtag(self, tag):
+            self.inside = self.inside and tag != "form"
+
+    form = SignupForm()
+    form.feed(cached.content.decode())
+    assert set(form.fields) == {"page", "email", "consent", "website"}
+    data = {**form.fields, "email": "dalla-cache@example.org", "consent": "1"}
+
+    response = second.post(form.action, data)
+
+    assert response.status_code == 200
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "dalla-cache@example.org"
+    assert subscriber.consents.get().page == article.get_absolute_url()
