@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles import views
+from articles import views, views_preview
 
 app_name = "articles"
 
@@ -14,6 +14,12 @@ urlpatterns = [
         "archivio/<int:year>/<int:month>/",
         views.ArchiveMonthView.as_view(),
         name="archive-month",
+    ),
+    path("anteprima/<int:pk>/", views_preview.ArticlePreviewView.as_view(), name="preview"),
+    path(
+        "anteprima/link/<str:token>/",
+        views_preview.ArticleSharedPreviewView.as_view(),
+        name="preview-link",
     ),
     # Sections live at /<slug>/: these catch-alls come last.
     path("<slug:slug>/", views.SectionView.as_view(), name="section"),

@@ -1,0 +1,60 @@
+"""The article form of the admin: rich text, optimistic locking, workflow extras."""
+
+from __future__ import annotations
+
+from ckeditor_uploader.fields import RichTextUploadingFormField
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from articles.services import stale_version_message
+
+
+class ArticleAdminForm(forms.ModelForm):
+    body = RichTextUploadingFormField(config_name="default", required=False, label=_("Testo"))
+    # The version this form was loaded with; a save against a newer one is refused.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    material_update = forms.BooleanField(
+        label=_("Modifica sostanziale"),
+        required=False,
+        help_text=_(
+            "Spunta se hai cambiato fatti, dati o conclusioni: ai lettori comparirà "
+            "«Aggiornato il» con la data di oggi. Non serve per refusi e ritocchi."
+        ),
+    )
+    override_reason = forms.CharField(
+        label=_("Motivo della deroga ai controlli"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Solo se vuoi pubblicare anche se mancano testo alternativo, sommario o fonti: "
+            "il motivo resta registrato."
+        ),
+    )
+
+    class Meta:
+        model = Article
+        # The admin narrows these per role through its fieldsets.
+        fields = [
+            "kind", "title", "slug", "section", "standfirst", "body", "tags",
+            "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
+            "highlighted_quote", "is_health_content",
+            "medical_reviewer_person", "medical_reviewer_author", "last_reviewed",
+            "publish_at", "unpublish_at", "is_featured", "priority",
+            "is_sponsored", "sponsor_name", "seo_title", "seo_description", "related_enabled",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "loaded_version" in self.fields and self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "loaded_version" in self.fields:
+            loaded = cleaned.get("loaded_version")
+            current = Article.objects.select_related("last_modified_by").get(pk=self.instance.pk)
+            if loaded != current.version:
+                raise ValidationError(stale_version_message(current), code="stale")
+        return cleaned
