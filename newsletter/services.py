@@ -301,7 +301,8 @@ def edition_schedule(*, edition: Edition, when: datetime) -> Edition:
 
 
 def edition_send_now(*, edition: Edition) -> Edition:
-    return edition_start(edition=edition, force=True)
+    """Start at once, in a task: creating 100,000 deliveries takes seconds."""
+    return edition_schedule(edition=edition, when=timezone.now())
 
 
 def edition_start(*, edition: Edition, force: bool = False) -> Edition:

@@ -69,9 +69,10 @@ class ConfirmView(View):
 
     def get(self, request, token):
         check = tokens.read_confirm_token(token)
-        if check.expired:
+        subscriber = Subscriber.objects.filter(key=check.key).first() if check.key else None
+        if check.expired and not (subscriber and subscriber.status == "confirmed"):
+            # Already confirmed people clicking an old link just see that they are in.
             return render(request, "newsletter/confirm_expired.html", {"token": token}, status=410)
-        subscriber = Subscriber.objects.filter(key=check.key).first() if check.valid else None
         if subscriber is None or subscriber.status not in ("pending", "confirmed"):
             return render(request, "newsletter/link_invalid.html", status=400)
         if subscriber.status == Subscriber.Status.CONFIRMED:

@@ -29,7 +29,7 @@ def start(edition: Edition, *, deliver: bool = True) -> Edition:
         services.edition_send_now(edition=edition)
     else:
         with override_settings(TASKS=QUEUED_TASKS):
-            services.edition_send_now(edition=edition)
+            services.edition_start(edition=edition, force=True)
     edition.refresh_from_db()
     return edition
 

@@ -280,3 +280,14 @@ def test_signup_works_from_a_page_served_by_the_page_cache(settings, tmp_path):
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "dalla-cache@example.org"
     assert subscriber.consents.get().page == article.get_absolute_url()
+
+
+def test_an_old_link_of_a_confirmed_reader_says_they_are_in(client, settings):
+    subscriber = Subscriber.objects.create(email="dentro@example.org", status="confirmed")
+    token = tokens.confirm_token(subscriber.key)
+    settings.NEWSLETTER_CONFIRM_DAYS = -1
+
+    page = client.get(f"/newsletter/conferma/{token}/")
+
+    assert page.status_code == 200
+    assert "Iscrizione confermata" in page.content.decode()
