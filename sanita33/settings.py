@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
+    "articles.middleware.ArticleRedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "sanita33.urls"
