@@ -1,0 +1,73 @@
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.utils import timezone
+from PIL import Image
+
+from articles.management.commands import load_demo
+from articles.models import Article, Author, Correction, Person, Publisher, Section, Source
+
+
+@pytest.fixture
+def one_image_per_section(monkeypatch):
+    monkeypatch.setattr(load_demo, "IMAGES_PER_SECTION", 1)
+
+
+def run() -> str:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_load_demo_builds_a_complete_newsroom(one_image_per_section):
+    output = run()
+    assert output.startswith("Demo caricata")
+
+    now = timezone.now()
+    assert Article.objects.count() == 150
+    assert Article.objects.published(now).count() == 137
+    assert Article.objects.scheduled(now).count() == 5
+    assert Article.objects.filter(status="draft").count() == 5
+    assert Article.objects.filter(status="review").count() == 3
+    biotech = Section.objects.get(slug="biotech")
+    assert biotech.parent.name == "Farmaci"
+    assert Section.objects.count() == 7
+    assert Author.objects.exclude(bio="").count() == 6
+    assert Person.objects.count() == 12
+    interviews = Article.objects.filter(kind="interview")
+    assert interviews.exists()
+    assert not interviews.filter(highlighted_quote="").exists()
+    assert not interviews.filter(article_people__isnull=True).exists()
+    assert Article.objects.filter(is_sponsored=True).exclude(sponsor_name="").exists()
+    assert Article.objects.published(now).filter(is_featured=True).count() >= 5
+    assert Correction.objects.exists()
+    assert not Article.objects.filter(sources__isnull=True).exists()
+    assert Source.objects.exclude(doi="").exists() and Source.objects.exclude(url="").exists()
+    publisher = Publisher.load()
+    assert publisher.vat_number and publisher.court_registration and publisher.editor_in_chief
+
+    for article in Article.objects.all():
+        assert article.lead_image_alt and article.lead_image_credit
+        assert article.lead_image_renditions[-1]["source"] == article.lead_image.name
+    article = Article.objects.first()
+    with default_storage.open(article.lead_image.name) as file, Image.open(file) as image:
+        assert image.size == (1600, 900)
+    for entry in article.lead_image_renditions:
+        assert default_storage.exists(entry["webp"])
+
+
+@pytest.mark.django_db
+def test_load_demo_is_deterministic_and_leaves_a_full_database_alone(one_image_per_section):
+    run()
+    titles = list(Article.objects.order_by("slug").values_list("title", flat=True))
+    assert "già 150 articoli" in run()
+    assert Article.objects.count() == 150
+    Article.objects.all().delete()
+    Section.objects.filter(parent__isnull=False).delete()
+    for model in (Section, Author, Person):
+        model.objects.all().delete()
+    run()
+    assert list(Article.objects.order_by("slug").values_list("title", flat=True)) == titles
