@@ -54,10 +54,12 @@ def deliver_edition(edition_id: int) -> dict:
     successor = _enqueue_successor(edition_id)
     report = sending.deliver_parallel(edition_id=edition_id)
     finished = services.edition_finish_if_done(edition_id=edition_id)
-    if successor is not None:
-        wakeup = timezone.now() if finished else sending.next_wakeup(edition_id)
+    if finished:
+        _retire_lanes(edition_id)
+    elif successor is not None:
+        wakeup = sending.next_wakeup(edition_id)
         if wakeup is not None:
-            _bring_forward(successor.id, wakeup + timedelta(seconds=0 if finished else 1))
+            _bring_forward(successor.id, wakeup + timedelta(seconds=1))
     return {
         "sent": report.sent,
         "failed": report.failed,
@@ -71,6 +73,19 @@ def _enqueue_successor(edition_id: int):
         return None  # Immediate backend in tests: nothing can die mid-run.
     later = timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS + 1)
     return deliver_edition.using(run_after=later).enqueue(edition_id)
+
+
+def _retire_lanes(edition_id: int) -> None:
+    """Every delivery is final: the lanes' queued successors have nothing left to do."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if isinstance(deliver_edition.get_backend(), DatabaseBackend):
+        DBTaskResult.objects.filter(
+            task_path=deliver_edition.module_path,
+            status="READY",
+            args_kwargs__args=[edition_id],
+        ).delete()
 
 
 def _bring_forward(result_id: str, when) -> None:

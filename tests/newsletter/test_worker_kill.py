@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
+from django_tasks_db.models import DBTaskResult
 
 from newsletter import services
 from newsletter.models import Delivery, Edition
@@ -111,3 +112,7 @@ def test_worker_killed_mid_edition_then_restarted_sends_each_subscriber_one_copy
     assert len(recipients) == total
     assert sorted(recipients) == sorted(f"lettore{n}@example.org" for n in range(total))
     assert Delivery.objects.filter(edition=edition, status="sent").count() == total
+    # Lanes end with the edition: no task stays queued to wake up for nothing.
+    assert not DBTaskResult.objects.filter(
+        task_path="newsletter.tasks.deliver_edition", status="READY"
+    ).exists()
