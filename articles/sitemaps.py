@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article, Section
 
@@ -100,7 +101,48 @@ def index(request):
 
 
 def section(request, section):
+    if section == "articoli":
+        return articles_page(request)
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def articles_page(request):
+    """One page of the article sitemap, written directly.
+
+    Same output as Django's sitemap view, without building a model, a URL
+    reverse and a template node per article: 10,000 locations in a few
+    hundredths of a second instead of most of one.
+    """
+    try:
+        page = int(request.GET.get("p", "1"))
+    except ValueError:
+        raise Http404("Pagina inesistente") from None
+    limit = ArticleSitemap.limit
+    if page < 1:
+        raise Http404("Pagina inesistente")
+    rows = list(
+        Article.objects.published()
+        .order_by("publish_at", "id")
+        .values_list("section__slug", "slug", "updated_at")[(page - 1) * limit : page * limit]
+    )
+    if not rows and page > 1:
+        raise Http404("Pagina inesistente")
+    # Slugs are [-\w]+, so placeholders can be swapped in the reversed path safely.
+    pattern = settings.SITE_URL + reverse(
+        "articles:detail", kwargs={"section": "SECTION0", "slug": "SLUG0"}
+    )
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    parts.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+    for section_slug, slug, updated_at in rows:
+        location = pattern.replace("SECTION0", section_slug, 1).replace("SLUG0", slug, 1)
+        parts.append(
+            f"<url><loc>{escape(location)}</loc>"
+            f"<lastmod>{updated_at.isoformat(timespec='seconds')}</lastmod></url>\n"
+        )
+    parts.append("</urlset>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml; charset=utf-8")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 def news(request):

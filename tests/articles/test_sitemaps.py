@@ -126,3 +126,18 @@ def test_robots_txt_points_to_both_sitemaps(client):
     assert "Sitemap: https://www.sanita33.example/sitemap.xml" in text
     assert "Sitemap: https://www.sanita33.example/sitemap-news.xml" in text
     assert "Disallow: /admin/" in text
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "2"])
+def test_article_sitemap_pages_out_of_range_are_404(client, page):
+    ArticleFactory()
+    assert client.get(f"/sitemap-articoli.xml?p={page}").status_code == 404
+
+
+def test_article_sitemap_uses_each_articles_own_section(client):
+    a = ArticleFactory(section=SectionFactory(slug="farmaci"), slug="uno")
+    b = ArticleFactory(section=SectionFactory(slug="ricerca"), slug="due")
+    root = etree.fromstring(client.get("/sitemap-articoli.xml").content)
+    assert sorted(loc.text for loc in root.iter(f"{SM}loc")) == sorted(
+        "https://www.sanita33.example" + x.get_absolute_url() for x in (a, b)
+    )
