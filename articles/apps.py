@@ -6,3 +6,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("Redazione")
+
+    def ready(self):
+        from articles import related  # noqa: F401  (connects the refresh signals)
