@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from urllib.parse import quote, urlsplit
 
 import css_inline
@@ -26,6 +26,8 @@ from newsletter import tokens
 from newsletter.models import Edition, EditionArticle, Subscriber
 
 TOKEN_PLACEHOLDER = "S33SUBSCRIBERTOKEN"
+TOKEN_BYTES = TOKEN_PLACEHOLDER.encode()
+PER_MESSAGE_HEADERS = {b"to", b"date", b"message-id", b"list-unsubscribe"}
 
 _inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
@@ -177,6 +179,48 @@ class EditionRenderer:
                 "Precedence": "bulk",
             },
         )
+
+    def wire(self, *, to: str, token: str, rendered: RenderedEdition) -> tuple[str, bytes] | None:
+        """(Message-ID, bytes) of the same message as `message`, without rebuilding MIME.
+
+        The MIME tree of each variant is serialised once with a placeholder; per
+        recipient only four headers are written and the token substituted.
+        None when that would not be exact (non-ASCII address, encoded body).
+        """
+        if not to.isascii():
+            return None
+        prepared = self._prepared(rendered)
+        if prepared is None:
+            return None
+        head, body = prepared
+        message_id = make_msgid(domain=site_domain())
+        own = (
+            f"To: {to}\r\nDate: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
+            f"List-Unsubscribe: <{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>\r\n"
+        ).encode()
+        return message_id, own + head + body.replace(TOKEN_BYTES, token.encode())
+
+    @functools.cache  # noqa: B019 - one renderer lives for one delivery run
+    def _prepared(self, rendered: RenderedEdition) -> tuple[bytes, bytes] | None:
+        sample = self.message(
+            to="placeholder@example.invalid", token=TOKEN_PLACEHOLDER, rendered=rendered
+        )
+        raw = sample.message().as_bytes(linesep="\r\n")
+        head, separator, body = raw.partition(b"\r\n\r\n")
+        expected = rendered.text.count(TOKEN_PLACEHOLDER) + rendered.html.count(TOKEN_PLACEHOLDER)
+        if not separator or body.count(TOKEN_BYTES) != expected:
+            return None  # Quoted-printable or base64 split the placeholder.
+        kept, skipping = [], False
+        for line in head.split(b"\r\n"):
+            if line[:1] in (b" ", b"\t"):
+                if not skipping:
+                    kept.append(line)
+                continue
+            name = line.split(b":", 1)[0].lower()
+            skipping = name in PER_MESSAGE_HEADERS
+            if not skipping:
+                kept.append(line)
+        return b"\r\n".join(kept) + b"\r\n\r\n", body
 
     def message_for(self, subscriber: Subscriber) -> EmailMultiAlternatives | None:
         rendered = self.render_for(subscriber.topic_ids())

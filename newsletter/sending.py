@@ -29,6 +29,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
@@ -268,13 +270,9 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
             )
             report.skipped += 1
             continue
-        message = renderer.message(
-            to=subscriber.email, token=tokens.manage_token(subscriber.key), rendered=rendered
-        )
+        token = tokens.manage_token(subscriber.key)
         try:
-            if getattr(mail, "connection", True) is None:
-                mail.open()  # One SMTP session for the whole run, not one per message.
-            mail.send_messages([message])
+            message_id = _hand_over(mail, renderer, subscriber.email, token, rendered)
         except SESSION_ERRORS as error:
             _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
             return
@@ -301,10 +299,29 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
         except OSError as error:  # Refused, reset, timed out: the server is not there.
             _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
             return
-        mark_sent(delivery_id, claimer, message.extra_headers["Message-ID"])
+        mark_sent(delivery_id, claimer, message_id)
         if subscriber.hard_bounces:
             Subscriber.objects.filter(pk=subscriber.pk).update(hard_bounces=0)
         report.sent += 1
+
+
+def _hand_over(mail, renderer, to: str, token: str, rendered) -> str:
+    """Give one message to the SMTP server; returns its Message-ID once accepted."""
+    if isinstance(mail, SMTPBackend):
+        if mail.connection is None:
+            mail.open()  # One SMTP session for the whole run, not one per message.
+        wire = renderer.wire(to=to, token=token, rendered=rendered)
+        if wire is not None:
+            message_id, data = wire
+            mail.connection.sendmail(envelope_from(), [to], data)
+            return message_id
+    message = renderer.message(to=to, token=token, rendered=rendered)
+    mail.send_messages([message])
+    return message.extra_headers["Message-ID"]
+
+
+def envelope_from() -> str:
+    return sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
 
 def _reset_connection(mail) -> None:
