@@ -82,14 +82,19 @@ class Command(BaseCommand):
     def serve(self, bind):
         python = sys.executable
         manage = str(settings.BASE_DIR / "manage.py")
+        env = dict(os.environ)
+        # Links in e-mails and previews must point where the site is served.
+        env.setdefault("SITE_URL", f"http://{bind}")
         children = [
             subprocess.Popen(
                 [python, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", bind],
                 cwd=settings.BASE_DIR,
+                env=env,
             ),
             subprocess.Popen(
                 [python, manage, "db_worker", "--queue-name", "*", "--interval", "1"],
                 cwd=settings.BASE_DIR,
+                env=env,
             ),
         ]
         self.stdout.write(
