@@ -86,6 +86,15 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (load-independent cost)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(subscribers: int) -> int:
     """Sections, articles, a personalised edition and the subscribers; returns its id."""
     import django
@@ -222,6 +231,9 @@ def main(argv: list[str]) -> int:
                 raise SystemExit("edition not sent within an hour")
             time.sleep(0.25)
         elapsed = time.monotonic() - t0
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+        sink_cpu = cpu_seconds(sink.pid)
+        load_average = os.getloadavg()[0]
         for index, worker in enumerate(workers):
             peak[index] = max(peak[index], rss_mb(worker.pid))
     finally:
@@ -248,6 +260,9 @@ def main(argv: list[str]) -> int:
         "elapsed_s": round(elapsed, 1),
         "messages_per_s": round(rate, 1),
         "worker_peak_rss_mb": [round(mb, 1) for mb in peak],
+        "worker_cpu_ms_per_message": round(worker_cpu * 1000 / max(counts["sent"], 1), 2),
+        "sink_cpu_ms_per_message": round(sink_cpu * 1000 / max(counts["sent"], 1), 2),
+        "load_average_1m_at_end": round(load_average, 1),
         "cpus": os.cpu_count(),
     }
     (REPO / "var" / "bench" / f"newsletter-{args.subscribers}.json").write_text(
@@ -260,6 +275,9 @@ def main(argv: list[str]) -> int:
     print(f"{'received at the sink':<28}{len(recipients):>12}  duplicates: {duplicates}")
     print(f"{'elapsed (start → sent)':<28}{elapsed:>10.1f} s")
     print(f"{'messages per second':<28}{rate:>12.1f}  (target ≥ {TARGET_RATE})")
+    print(f"{'worker CPU per message':<28}{result['worker_cpu_ms_per_message']:>9.2f} ms")
+    print(f"{'sink CPU per message':<28}{result['sink_cpu_ms_per_message']:>9.2f} ms")
+    print(f"{'load average (1 min)':<28}{load_average:>12.1f}  on {os.cpu_count()} CPUs")
     for index, mb in enumerate(peak):
         print(f"{f'worker {index + 1} peak RSS':<28}{mb:>9.1f} MB  (target < {TARGET_RSS_MB})")
     ok = (
