@@ -135,6 +135,10 @@ class JournalistFactory(UserFactory):
         if create:
             from django.contrib.auth.models import Group
 
+            from articles.roles import ensure_newsroom_groups
+
+            # A transactional test elsewhere may have flushed the migration's groups.
+            ensure_newsroom_groups()
             self.groups.add(Group.objects.get(name="Giornalista"))
 
 
@@ -153,4 +157,8 @@ class EditorFactory(UserFactory):
         if create:
             from django.contrib.auth.models import Group
 
+            from articles.roles import ensure_newsroom_groups
+
+            # A transactional test elsewhere may have flushed the migration's groups.
+            ensure_newsroom_groups()
             self.groups.add(Group.objects.get(name="Caporedattore"))

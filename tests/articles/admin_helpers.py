@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 INLINE_PREFIXES = [
     "article_authors",
@@ -74,3 +78,9 @@ def article_post(article=None, *, section=None, inlines: dict | None = None, **f
         else:
             data[key] = value
     return {k: v for k, v in data.items() if v is not None}
+
+
+def jpeg(name: str = "ospedale.jpg", size: tuple[int, int] = (1200, 800)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 120, 180)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")

@@ -1,8 +1,9 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 from reversion.models import Version
 
@@ -17,6 +18,7 @@ from articles.services import (
     article_update,
     publish_problems,
 )
+from tests.articles.admin_helpers import jpeg
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -137,7 +139,7 @@ def test_pre_publish_checks_list_every_problem_in_italian():
     article = ArticleFactory(
         draft=True,
         standfirst="",
-        lead_image=SimpleUploadedFile("foto.jpg", b"not read here"),
+        lead_image=jpeg(),
         lead_image_alt="",
         is_health_content=True,
     )
@@ -277,3 +279,34 @@ def test_services_record_revisions_with_user_and_comment():
     version = Version.objects.get_for_object(article).get()
     assert version.revision.user == editor
     assert version.revision.comment.startswith("Pubblicazione programmata per il")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_of_the_same_version_exactly_one_wins():
+    """Two editors press save at the same instant, each on its own connection."""
+    article = ArticleFactory(title="Originale")
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def save(title):
+        try:
+            copy = Article.objects.get(pk=article.pk)
+            copy.title = title
+            barrier.wait()
+            article_update(article=copy, by=None, loaded_version=1)
+            outcomes[title] = "salvato"
+        except StaleVersion:
+            outcomes[title] = "rifiutato"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(t,)) for t in ("Alice", "Bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes.values()) == ["rifiutato", "salvato"]
+    article.refresh_from_db()
+    winner = next(t for t, outcome in outcomes.items() if outcome == "salvato")
+    assert (article.title, article.version) == (winner, 2)

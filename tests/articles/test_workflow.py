@@ -1,17 +1,14 @@
 """The newsroom's day, driven through the admin as journalists and editors use it."""
 
-import io
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 from reversion.models import Version
 
 from articles.models import Article, ArticleEvent, ArticlePerson, Person
-from tests.articles.admin_helpers import article_post
+from tests.articles.admin_helpers import article_post, jpeg
 from tests.factories import (
     AuthorFactory,
     EditorFactory,
@@ -20,12 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg(name="ospedale.jpg", size=(1200, 800)) -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (40, 120, 180)).save(buffer, "JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
 def log_in(client, user):

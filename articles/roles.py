@@ -1,0 +1,62 @@
+"""The newsroom's roles as auth groups: «Giornalista» and «Caporedattore».
+
+Made by migration 0006; `ensure_newsroom_groups()` can rebuild them at any
+time (it is idempotent), e.g. after a test flush or by hand from the shell.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+
+JOURNALIST = "Giornalista"
+EDITOR = "Caporedattore"
+
+JOURNALIST_PERMISSIONS = {
+    "articles": {
+        "article": ["add", "change", "view"],
+        "articleauthor": ["add", "change", "delete", "view"],
+        "articleperson": ["add", "change", "delete", "view"],
+        "source": ["add", "change", "delete", "view"],
+        "relatedpin": ["add", "change", "delete", "view"],
+        "relatedexclusion": ["add", "change", "delete", "view"],
+        "person": ["add", "change", "view"],
+        "author": ["view"],
+        "section": ["view"],
+        "correction": ["view"],
+        "articleevent": ["view"],
+        "relatedarticle": ["view"],
+    },
+    "taggit": {"tag": ["add", "view"]},
+}
+EDITOR_EXTRA = ["publish_article", "edit_any_article"]
+# Internal tables no editor manages by hand.
+EDITOR_SKIPPED_MODELS = {"articlelabel", "relatedtermstat", "relatedterm"}
+
+
+def ensure_newsroom_groups(apps=global_apps) -> None:
+    """Create both groups and give them their permissions (idempotent).
+
+    `apps` is the historical registry inside a migration; the permissions
+    must already exist.
+    """
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    journalist, _ = Group.objects.get_or_create(name=JOURNALIST)
+    for app_label, models in JOURNALIST_PERMISSIONS.items():
+        for model, actions in models.items():
+            journalist.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    content_type__model=model,
+                    codename__in=[f"{action}_{model}" for action in actions],
+                )
+            )
+
+    editor, _ = Group.objects.get_or_create(name=EDITOR)
+    editor.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]).exclude(
+            content_type__model__in=EDITOR_SKIPPED_MODELS
+        ),
+        *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),
+    )
