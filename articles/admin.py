@@ -239,8 +239,7 @@ class ArticleAdmin(VersionAdmin):
         "section",
         "kind",
         "byline",
-        "publish_at",
-        "updated_at",
+        "publish_date",
     ]
     list_display_links = ["title"]
     list_filter = [
@@ -268,7 +267,9 @@ class ArticleAdmin(VersionAdmin):
         if obj is not None:
             publication += ["preview_links"]
         if editor:
-            publication += ["override_reason", "publish_check_override"]
+            publication += ["override_reason"]
+            if obj is not None and obj.publish_check_override:
+                publication += ["recorded_override"]
         content = ["kind", "title", "slug", "section", "standfirst", "body", "tags"]
         if obj is not None:
             content = ["loaded_version", *content]
@@ -335,7 +336,7 @@ class ArticleAdmin(VersionAdmin):
             "workflow_state",
             "preview_links",
             "related_list",
-            "publish_check_override",
+            "recorded_override",
         ]
         if not self.has_publish_permission(request):
             readonly += ["publish_at", "unpublish_at", "is_featured", "priority"]
@@ -384,6 +385,12 @@ class ArticleAdmin(VersionAdmin):
             label,
         )
 
+    @admin.display(description=_("pubblicazione"), ordering="publish_at")
+    def publish_date(self, obj):
+        if obj.publish_at is None:
+            return "–"
+        return date_format(timezone.localtime(obj.publish_at), "d/m/Y H:i")
+
     @admin.display(description=_("firme"))
     def byline(self, obj):
         return ", ".join(row.author.name for row in obj.article_authors.all())
@@ -415,6 +422,10 @@ class ArticleAdmin(VersionAdmin):
                 )
             )
         return format_html_join(" · ", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("deroga registrata"))
+    def recorded_override(self, obj):
+        return obj.publish_check_override
 
     @admin.display(description=_("anteprima"))
     def preview_links(self, obj):
@@ -452,7 +463,7 @@ class ArticleAdmin(VersionAdmin):
                     reasons = f"{_('scelto dalla redazione')}; {reasons}"
             rows.append(
                 (
-                    entry.position,
+                    entry.position + 1,
                     reverse("admin:articles_article_change", args=[entry.target_id]),
                     entry.target.title,
                     f"{entry.score:.2f}".replace(".", ","),
@@ -490,6 +501,16 @@ class ArticleAdmin(VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        services.article_record_corrections(
+            article=article,
+            by=request.user,
+            corrections=[
+                correction
+                for formset in formsets
+                if formset.model is Correction
+                for correction in formset.new_objects
+            ],
+        )
         if not change and not article.article_authors.exists():
             author = Author.objects.filter(user=request.user).first()
             if author is not None:

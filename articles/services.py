@@ -226,6 +226,22 @@ def article_correct(*, article: Article, by, note: str) -> Correction:
     return correction
 
 
+def article_record_corrections(*, article: Article, by, corrections: list[Correction]) -> None:
+    """Corrections added in the article form: audited, and a material update if live."""
+    if not corrections:
+        return
+    with transaction.atomic():
+        for correction in corrections:
+            ArticleEvent.objects.create(
+                article=article, action="correct", user=by, note=correction.note
+            )
+        if article.is_published():
+            article.material_update_at = max(c.created_at for c in corrections)
+            Article.objects.filter(pk=article.pk).update(
+                material_update_at=article.material_update_at
+            )
+
+
 def article_update(
     *,
     article: Article,

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import (
@@ -284,3 +287,59 @@ def test_autocomplete_finds_sections_authors_and_people(client, model, factory, 
 )
 def test_other_newsroom_pages_render_for_editors(editor, client, url_name):
     assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_correction_added_in_the_form_is_audited_and_dates_the_update(editor, client):
+    article = ArticleFactory()
+
+    client.post(
+        change_url(article),
+        article_post(
+            article,
+            inlines={
+                "corrections": [
+                    {
+                        "created_at_0": "2026-11-20",
+                        "created_at_1": "10:00:00",
+                        "note": "Il farmaco è rimborsato dal 2027, non dal 2026.",
+                    }
+                ]
+            },
+        ),
+    )
+
+    article.refresh_from_db()
+    assert article.corrections.get().note.startswith("Il farmaco è rimborsato")
+    assert article.material_update_at == article.corrections.get().created_at
+    assert ArticleEvent.objects.filter(article=article, action="correct", user=editor).exists()
+
+
+def test_publish_action_reports_each_refused_article(editor, client):
+    ready = ArticleFactory(draft=True, title="Pronto")
+    SourceFactory(article=ready)
+    missing = ArticleFactory(draft=True, title="Senza fonti")
+
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "publish_selected", "_selected_action": [ready.pk, missing.pk]},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "1 articolo pubblicato." in html
+    assert "«Senza fonti» non è stato pubblicato" in html
+    ready.refresh_from_db()
+    missing.refresh_from_db()
+    assert (ready.is_published(), missing.is_published()) == (True, False)
+
+
+def test_unpublish_button_with_a_future_time_schedules_the_withdrawal(editor, client):
+    article = ArticleFactory()
+    at = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+
+    client.post(change_url(article), article_post(article, unpublish_at=at, _unpublish="1"))
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.unpublish_at == at
+    assert ArticleEvent.objects.filter(article=article, action="schedule_unpublish").exists()
