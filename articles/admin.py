@@ -692,7 +692,7 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent__parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]

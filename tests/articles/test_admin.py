@@ -343,3 +343,21 @@ def test_unpublish_button_with_a_future_time_schedules_the_withdrawal(editor, cl
     assert article.status == Article.Status.PUBLISHED
     assert article.unpublish_at == at
     assert ArticleEvent.objects.filter(article=article, action="schedule_unpublish").exists()
+
+
+def test_related_pin_autocomplete_offers_only_published_articles(client):
+    client.force_login(JournalistFactory())
+    ArticleFactory(title="Diabete: pubblicato")
+    ArticleFactory(scheduled=True, title="Diabete: sotto embargo")
+
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "diabete",
+            "app_label": "articles",
+            "model_name": "relatedpin",
+            "field_name": "target",
+        },
+    )
+
+    assert [r["text"] for r in response.json()["results"]] == ["Diabete: pubblicato"]
