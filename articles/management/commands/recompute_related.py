@@ -22,11 +22,16 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--all", action="store_true", help="Tutti gli articoli pubblicati.")
         group.add_argument("--article", type=int, metavar="ID", help="Un solo articolo.")
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Processi per --all (default 2)."
+        )
 
-    def handle(self, *args, all: bool, article: int | None, verbosity: int, **options):
+    def handle(
+        self, *args, all: bool, article: int | None, workers: int, verbosity: int, **options
+    ):
         started = time.perf_counter()
         if all:
-            count = related.recompute_all()
+            count = related.recompute_all(workers=workers)
             if verbosity:
                 elapsed = time.perf_counter() - started
                 self.stdout.write(f"{count} liste ricalcolate in {elapsed:.1f} s.")
