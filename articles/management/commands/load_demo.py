@@ -40,7 +40,7 @@ from articles.models import (
 
 SEED = 33
 ARTICLES = 150
-IMAGES_PER_SECTION = 3
+IMAGES_PER_SECTION = 2
 IMAGE_SIZE = (1600, 900)
 
 
@@ -60,25 +60,27 @@ def draw_image(dark: str, light: str, rng: random.Random) -> bytes:
         Image.new("RGB", IMAGE_SIZE, _rgb(dark)),
         gradient,
     )
-    # Transparent light tone, not transparent black: blurred edges stay light.
-    shapes = Image.new("RGBA", IMAGE_SIZE, (*_rgb(light), 0))
+    # Shapes are drawn at a quarter of the size and enlarged: soft edges, four times faster.
+    small = (width // 4, height // 4)
+    # Transparent light tone, not transparent black: enlarged edges stay light.
+    shapes = Image.new("RGBA", small, (*_rgb(light), 0))
     draw = ImageDraw.Draw(shapes)
     for _ in range(rng.randint(5, 9)):
-        radius = rng.randint(90, 380)
-        x, y = rng.randint(-100, width + 100), rng.randint(-100, height + 100)
+        radius = rng.randint(22, 95)
+        x, y = rng.randint(-25, small[0] + 25), rng.randint(-25, small[1] + 25)
         tone = _rgb(light) if rng.random() < 0.6 else (255, 255, 255)
         draw.ellipse(
             (x - radius, y - radius, x + radius, y + radius), fill=(*tone, rng.randint(30, 90))
         )
     for _ in range(rng.randint(2, 4)):
-        y = rng.randint(0, height)
-        amplitude, phase = rng.randint(20, 80), rng.uniform(0, math.tau)
-        period = rng.randint(140, 260)
+        y = rng.randint(0, small[1])
+        amplitude, phase = rng.randint(5, 20), rng.uniform(0, math.tau)
+        period = rng.randint(35, 65)
         points = [
-            (x, y + amplitude * math.sin(phase + x / period)) for x in range(0, width + 20, 20)
+            (x, y + amplitude * math.sin(phase + x / period)) for x in range(0, small[0] + 5, 5)
         ]
-        draw.line(points, fill=(255, 255, 255, rng.randint(60, 120)), width=rng.randint(3, 8))
-    shapes = shapes.filter(ImageFilter.GaussianBlur(6))
+        draw.line(points, fill=(255, 255, 255, rng.randint(60, 120)), width=rng.randint(1, 2))
+    shapes = shapes.filter(ImageFilter.GaussianBlur(1)).resize(IMAGE_SIZE, Image.Resampling.BICUBIC)
     picture = Image.alpha_composite(base.convert("RGBA"), shapes).convert("RGB")
     out = BytesIO()
     picture.save(out, "JPEG", quality=85, optimize=True, progressive=True)
