@@ -1,10 +1,14 @@
+import threading
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from articles import services
 from articles.models import (
     Article,
     ArticleEvent,
@@ -361,3 +365,36 @@ def test_related_pin_autocomplete_offers_only_published_articles(client):
     )
 
     assert [r["text"] for r in response.json()["results"]] == ["Diabete: pubblicato"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_that_loses_the_race_after_validation_is_refused_too(client):
+    """Alice commits between Bob's form check and his UPDATE: Bob still gets the message."""
+    alice = EditorFactory(first_name="Alice", last_name="Gialli")
+    article = ArticleFactory(title="Originale")
+    real_update = services.article_update
+
+    def alice_commits_first(**kwargs):
+        if kwargs["by"] != alice:
+
+            def alice_saves():
+                copy = Article.objects.get(pk=article.pk)
+                copy.title = "Titolo di Alice"
+                real_update(article=copy, by=alice, loaded_version=1)
+                connection.close()
+
+            thread = threading.Thread(target=alice_saves)
+            thread.start()
+            thread.join()
+        return real_update(**kwargs)
+
+    client.force_login(EditorFactory())
+    with mock.patch.object(services, "article_update", side_effect=alice_commits_first):
+        response = client.post(change_url(article), article_post(article, title="Titolo di Bob"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "è stato modificato da Alice Gialli" in html
+    assert 'value="Titolo di Bob"' in html
+    article.refresh_from_db()
+    assert (article.title, article.version) == ("Titolo di Alice", 2)
