@@ -189,3 +189,22 @@ def test_imports_the_shared_generators_output(tmp_path):
     assert Article.objects.published().count() == 60
     assert Section.objects.filter(parent__isnull=False).exists()
     assert "0 nuovi, 0 aggiornati, 60 invariati" in run(str(corpus), batch_size=25)
+
+
+@pytest.mark.django_db
+def test_a_missing_search_vector_is_filled_on_the_next_run(tmp_path):
+    path = write(tmp_path, [line(1), line(2)])
+    run(path)
+    Article.objects.filter(external_id="corpus:c-000001").update(search_vector=None)
+
+    assert "0 nuovi, 0 aggiornati, 2 invariati" in run(path)
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_vectors_are_written_on_a_second_connection(tmp_path):
+    """The command's normal run: each batch commits, its vectors follow on another thread."""
+    run(write(tmp_path, [line(n) for n in range(1, 8)]), batch_size=3)
+    assert Article.objects.count() == 7
+    assert not Article.objects.filter(search_vector__isnull=True).exists()
+    assert search_articles("piano").count() == 7

@@ -14,14 +14,17 @@ An optional `label` per line goes to ArticleLabel (evaluation only).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
@@ -168,7 +171,8 @@ class Importer:
         return self.catalog.section(slug, name, parent_id)
 
     @transaction.atomic
-    def write(self, batch: list[Record]) -> None:
+    def write(self, batch: list[Record]) -> list[int]:
+        """Write one batch; return the ids whose search vector must be (re)computed."""
         values = {}
         for record in batch:
             values[record.external_id] = {
@@ -184,9 +188,13 @@ class Importer:
             }
         existing = {
             row["external_id"]: row
-            for row in Article.objects.filter(external_id__in=values).values(
-                "id", "external_id", *COMPARED
+            for row in Article.objects.filter(external_id__in=values)
+            .annotate(
+                has_vector=ExpressionWrapper(
+                    Q(search_vector__isnull=False), output_field=BooleanField()
+                )
             )
+            .values("id", "external_id", "has_vector", *COMPARED)
         }
         self._free_slugs(values, existing)
         now = timezone.now()
@@ -229,10 +237,12 @@ class Importer:
             ArticleLabel.objects.bulk_create(
                 labels, update_conflicts=True, unique_fields=["article"], update_fields=["label"]
             )
-        update_search_vectors([a.pk for a in new] + sorted(changed))
         self.totals.created += len(new)
         self.totals.updated += len(changed - {a.pk for a in new})
         self.totals.unchanged += len(existing) - len(changed)
+        # Vectors missing after an interrupted run are filled in too.
+        missing = {row["id"] for row in existing.values() if not row["has_vector"]}
+        return [a.pk for a in new] + sorted(changed | missing)
 
     def _free_slugs(self, values: dict, existing: dict) -> None:
         """A slug taken by another article (not this corpus line) gets the id appended."""
@@ -325,6 +335,47 @@ class Importer:
         return changed
 
 
+def _close_connection() -> None:
+    connection.close()  # run on the worker thread: its own connection
+
+
+class VectorWriter:
+    """Search vectors of committed batches, computed while the next batch is written.
+
+    Parsing the text is most of PostgreSQL's work: on a second connection it
+    runs on the second core. Inside an outer transaction (tests, a caller's
+    atomic block) other connections cannot see the rows, so it runs inline.
+    """
+
+    def __init__(self):
+        self.inline = transaction.get_connection().in_atomic_block
+        self.pool = None if self.inline else ThreadPoolExecutor(max_workers=1)
+        self.pending: Future | None = None
+
+    def submit(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        if self.inline:
+            update_search_vectors(ids)
+            return
+        self.wait()  # one batch in flight: bounded memory, errors surface promptly
+        self.pending = self.pool.submit(update_search_vectors, ids)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()
+            self.pending = None
+
+    def close(self) -> None:
+        if self.pool is None:
+            return
+        try:
+            self.wait()
+        finally:
+            self.pool.submit(_close_connection).result()
+            self.pool.shutdown()
+
+
 class Command(BaseCommand):
     help = "Importa articoli da un file JSON Lines (formato di make_corpus.py); ripetibile."
 
@@ -342,12 +393,13 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"impossibile leggere {file}: {exc.strerror}") from None
         importer = Importer()
+        vectors = VectorWriter()
         progress = Progress(size, verbosity=verbosity, stream=self.stderr._out)
         started = time.monotonic()
         batch: list[Record] = []
         done_bytes = 0
         seen = 0
-        with handle:
+        with handle, contextlib.closing(vectors):
             for number, raw in enumerate(handle, start=1):
                 done_bytes += len(raw)
                 try:
@@ -370,11 +422,11 @@ class Command(BaseCommand):
                 seen += 1
                 if len(batch) >= batch_size:
                     if not dry_run:
-                        importer.write(batch)
+                        vectors.submit(importer.write(batch))
                     batch = []
                     progress.update(done_bytes, seen)
             if batch and not dry_run:
-                importer.write(batch)
+                vectors.submit(importer.write(batch))
         progress.update(size, seen)
         progress.finish()
         elapsed = time.monotonic() - started
