@@ -87,6 +87,7 @@ def main() -> None:
                 "urls": urls,
                 "article_slug": article.slug,
                 "article_pk": article.pk,
+                "has_related": RelatedArticle.objects.filter(article=article).exists(),
                 "section_slug": section.slug,
                 "last_page": last_page,
                 "count": Article.objects.published().count(),

@@ -30,12 +30,14 @@ def ensure_tools() -> None:
     if os.geteuid() != 0:
         raise BenchError(f"missing {', '.join(missing)}: apt-get install -y wrk nginx")
     print(f"installing {' '.join(missing)} with apt-get…", flush=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-q", "wrk", "nginx"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-    )
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "wrk", "nginx"]
+    if subprocess.run(install, stdout=subprocess.DEVNULL, env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], stdout=subprocess.DEVNULL, env=env, check=True)
+        subprocess.run(install, stdout=subprocess.DEVNULL, env=env, check=True)
+    # Only the binary is used; the packaged service must not hold port 80.
+    if shutil.which("systemctl"):
+        subprocess.run(["systemctl", "disable", "--now", "nginx"], capture_output=True)
 
 
 def free_port() -> int:
