@@ -133,3 +133,12 @@ def test_malformed_or_dangerous_xml_is_refused(tmp_path, content):
     with pytest.raises(CommandError, match="nulla è stato importato"):
         run(bad)
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_dry_run_reads_everything_and_saves_nothing():
+    out = StringIO()
+    call_command("import_wordpress", str(WXR), dry_run=True, stdout=out)
+    assert "5 articoli nuovi" in out.getvalue()
+    assert "nulla è stato salvato" in out.getvalue()
+    assert not Article.objects.exists() and not Section.objects.exists()

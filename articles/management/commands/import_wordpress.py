@@ -97,8 +97,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="file .xml esportato da WordPress")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="legge tutto il file e riassume, senza salvare nulla",
+        )
 
-    def handle(self, *args, file, verbosity, **options):
+    def handle(self, *args, file, dry_run, verbosity, **options):
         started = time.monotonic()
         tags_before = Tag.objects.count()
         self.counts = dict.fromkeys(
@@ -107,6 +112,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 self.run(file)
+                new_tags = Tag.objects.count() - tags_before
+                if dry_run:
+                    transaction.set_rollback(True)
         except ParseError as exc:
             line, column = exc.position
             raise CommandError(
@@ -128,7 +136,8 @@ class Command(BaseCommand):
                 f"{c['skipped']} elementi saltati (pagine, allegati, cestino); "
                 f"{c['redirects']} nuovi redirect, {c['images']} immagini in evidenza "
                 f"registrate. Nuove sezioni {created['sections']}, autori {created['authors']}, "
-                f"tag {Tag.objects.count() - tags_before}."
+                f"tag {new_tags}."
+                + (" Prova (--dry-run): nulla è stato salvato." if dry_run else "")
             )
 
     def run(self, file: str) -> None:
