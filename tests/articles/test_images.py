@@ -278,3 +278,21 @@ def test_ckeditor_upload_is_for_staff_only(client):
     client.force_login(UserFactory(is_staff=False))
     response = client.post("/ckeditor/upload/", {"upload": upload(image_bytes())})
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_model_forms_such_as_the_admin_refuse_bad_uploads_with_the_message():
+    from django.forms import modelform_factory
+
+    from articles.models import Author
+
+    form_class = modelform_factory(Author, fields=["name", "slug", "photo"])
+    gif = upload(image_bytes("GIF", mode="P"), "ritratto.gif")
+    form = form_class(data={"name": "Anna", "slug": "anna"}, files={"photo": gif})
+    assert not form.is_valid()
+    assert "non è un'immagine JPEG, PNG o WebP" in form.errors["photo"][0]
+
+    png = upload(image_bytes("PNG"), "ritratto.png")
+    form = form_class(data={"name": "Anna", "slug": "anna"}, files={"photo": png})
+    assert form.is_valid(), form.errors
+    assert re.fullmatch(r"authors/[0-9a-f]{32}\.png", form.save().photo.name)
