@@ -740,9 +740,19 @@ class RelatedTerm(models.Model):
     term = models.CharField(max_length=100)
     weight = models.FloatField()
 
+    # Postings lighter than this barely move a score; leaving them out of the
+    # searched index keeps a common term's posting list short.
+    MIN_SEARCHED_WEIGHT = 0.05
+
     class Meta:
         indexes = [
-            models.Index(fields=["term"], include=["article", "weight"], name="related_term_idx")
+            models.Index(
+                "term",
+                models.F("weight").desc(),
+                "article",
+                condition=models.Q(weight__gte=0.05),
+                name="related_term_impact_idx",
+            )
         ]
 
     def __str__(self):

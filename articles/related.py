@@ -34,6 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, connections, transaction
 from django.db.models import OuterRef
@@ -61,7 +62,9 @@ STORED_LIMIT = 10
 
 FIELD_WEIGHTS = {"A": 3.0, "B": 1.5, "C": 1.0, "D": 1.0}
 VECTOR_TERMS = 80
-QUERY_TERMS = 25
+QUERY_TERMS = 20
+# A bound on the work per query term, reached only by very common terms.
+POSTINGS_PER_TERM = 3000
 # Scored candidates looked at by the sense rules (duplicates, stories, nudges).
 CANDIDATES = 40
 # Cosine on the kept vectors above which two articles say the same thing.
@@ -252,8 +255,10 @@ def _vectors(ids: list[int]) -> dict[int, Vector]:
 def _scored_candidates(ids: list[int], limit: int = CANDIDATES) -> dict[int, list]:
     """For each article, (candidate, score) by the key-term dot product, best first.
 
-    One query for the whole batch; each article is matched on its own
-    QUERY_TERMS strongest terms only, so the work stays small at any corpus size.
+    One query for the whole batch. Each article is matched on its own
+    QUERY_TERMS strongest terms, and each term reads at most POSTINGS_PER_TERM
+    of its heaviest postings above RelatedTerm.MIN_SEARCHED_WEIGHT (an index
+    range scan), so the work per article is bounded at any corpus size.
     Terms no other article has (names, typos) cannot match: they are skipped,
     or an article full of them would search with none of its subject words.
     """
@@ -261,22 +266,32 @@ def _scored_candidates(ids: list[int], limit: int = CANDIDATES) -> dict[int, lis
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT s.id, c.article_id, c.score FROM unnest(%s::bigint[]) AS s(id)
+            SELECT s.id, c.article_id, c.score FROM unnest(%(ids)s::bigint[]) AS s(id)
             CROSS JOIN LATERAL (
-                SELECT t.article_id, sum(t.weight * q.weight) AS score
+                SELECT p.article_id, sum(p.weight * q.weight) AS score
                 FROM (
                     SELECT r.term, r.weight FROM articles_relatedterm r
                     JOIN articles_relatedtermstat st ON st.term = r.term AND st.df > 1
-                    WHERE r.article_id = s.id ORDER BY r.weight DESC, r.term LIMIT %s
+                    WHERE r.article_id = s.id ORDER BY r.weight DESC, r.term LIMIT %(terms)s
                 ) AS q
-                JOIN articles_relatedterm t ON t.term = q.term
-                WHERE t.article_id <> s.id
-                GROUP BY t.article_id ORDER BY score DESC, t.article_id DESC
-                LIMIT %s
+                CROSS JOIN LATERAL (
+                    SELECT t.article_id, t.weight FROM articles_relatedterm t
+                    WHERE t.term = q.term AND t.weight >= %(min_weight)s
+                    ORDER BY t.weight DESC LIMIT %(postings)s
+                ) AS p
+                WHERE p.article_id <> s.id
+                GROUP BY p.article_id ORDER BY score DESC, p.article_id DESC
+                LIMIT %(limit)s
             ) AS c
             ORDER BY s.id, c.score DESC, c.article_id DESC
             """,
-            [ids, QUERY_TERMS, limit],
+            {
+                "ids": ids,
+                "terms": QUERY_TERMS,
+                "min_weight": RelatedTerm.MIN_SEARCHED_WEIGHT,
+                "postings": POSTINGS_PER_TERM,
+                "limit": limit,
+            },
         )
         for source, target, score in cursor.fetchall():
             result[source].append((target, score))
@@ -300,6 +315,7 @@ class _Meta:
     publish_at: datetime | None
     section_id: int
     kind: str
+    text: str = ""
     tags: set[str] = field(default_factory=set)
     people: dict[int, str] = field(default_factory=dict)
 
@@ -310,8 +326,7 @@ def _metadata(ids: list[int]) -> dict[int, _Meta]:
 
     tags = TaggedItem.objects.filter(
         object_id=OuterRef("pk"),
-        content_type__app_label="articles",
-        content_type__model="article",
+        content_type_id=ContentType.objects.get_for_model(Article).pk,
     ).values("tag__name")
     people = ArticlePerson.objects.filter(article_id=OuterRef("pk")).order_by("person_id")
     rows = (
@@ -323,12 +338,27 @@ def _metadata(ids: list[int]) -> dict[int, _Meta]:
             person_names=ArraySubquery(people.values("person__name")),
         )
         .values_list(
-            "pk", "publish_at", "section_id", "kind", "tag_names", "person_ids", "person_names"
+            "pk",
+            "publish_at",
+            "section_id",
+            "kind",
+            "title",
+            "standfirst",
+            "tag_names",
+            "person_ids",
+            "person_names",
         )
     )
     return {
-        pk: _Meta(publish_at, section_id, kind, set(tags), dict(zip(pids, names, strict=True)))
-        for pk, publish_at, section_id, kind, tags, pids, names in rows
+        pk: _Meta(
+            publish_at,
+            section_id,
+            kind,
+            f"{title} {standfirst}",
+            set(tags),
+            dict(zip(pids, names, strict=True)),
+        )
+        for pk, publish_at, section_id, kind, title, standfirst, tags, pids, names in rows
     }
 
 
@@ -347,19 +377,11 @@ def _editor_choices(ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
-def _surface_words(terms_by_article: dict[int, set[str]]) -> dict[int, dict[str, str]]:
-    """Readable words for stemmed terms, from each article's title and standfirst."""
-    rows = Article.objects.filter(pk__in=list(terms_by_article)).values_list(
-        "pk", "title", "standfirst"
-    )
-    result = {}
-    for pk, title, standfirst in rows:
-        folded = [(_fold(w), w.lower()) for w in re.findall(r"\w+", f"{title} {standfirst}")]
-        result[pk] = {
-            term: next((w for f, w in folded if f.startswith(term)), term)
-            for term in terms_by_article[pk]
-        }
-    return result
+def _surface_words(text: str, terms: Iterable[str]) -> list[str]:
+    """Readable words for stemmed terms, as the article itself spells them."""
+    folded = [(_fold(w), w.lower()) for w in re.findall(r"\w+", text)]
+    words = (next((w for f, w in folded if f.startswith(term)), term) for term in terms)
+    return list(dict.fromkeys(words))
 
 
 def _fold(word: str) -> str:
@@ -447,7 +469,8 @@ def _pick(
         contributions = sorted(
             ((vector[t] * w, t) for t, w in candidate.items() if t in vector), reverse=True
         )
-        reasons = {**reasons, "terms": [t for _, t in contributions[:5]]}
+        terms = [t for _, t in contributions[:5]]
+        reasons = {**reasons, "words": _surface_words(source.text if source else "", terms)}
         picks.append(Pick(pk, round(final, 4), reasons, candidate, day))
     _mark_newer(picks, metas)
     return picks
@@ -473,12 +496,6 @@ def save_many(picks_by_article: dict[int, list[Pick]]) -> int:
     pins: dict[int, list[RelatedPin]] = defaultdict(list)
     for pin in RelatedPin.objects.filter(article_id__in=ids).order_by("position", "id"):
         pins[pin.article_id].append(pin)
-    words = _surface_words(
-        {
-            pk: {t for p in picks for t in p.reasons["terms"]}
-            for pk, picks in picks_by_article.items()
-        }
-    )
     now = timezone.now()
     rows: list[RelatedArticle] = []
     for article_id, picks in picks_by_article.items():
@@ -496,23 +513,23 @@ def save_many(picks_by_article: dict[int, list[Pick]]) -> int:
                 computed_at=now,
             )
         position = 0
-        by_stem = words.get(article_id, {})
         for pick in picks[:STORED_LIMIT]:
             while position in slots:
                 position += 1
-            reasons = {k: v for k, v in pick.reasons.items() if k != "terms"}
-            reasons["words"] = list(dict.fromkeys(by_stem.get(t, t) for t in pick.reasons["terms"]))
             slots[position] = RelatedArticle(
                 article_id=article_id,
                 target_id=pick.target_id,
                 position=position,
                 score=pick.score,
-                reasons=reasons,
+                reasons=pick.reasons,
                 computed_at=now,
             )
         rows.extend(slots.values())
     with transaction.atomic():
-        RelatedArticle.objects.filter(article_id__in=ids).delete()
+        with connection.cursor() as cursor:
+            # Derived rows, recomputable at any time: not worth waiting for a WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute("DELETE FROM articles_relatedarticle WHERE article_id = ANY(%s)", [ids])
         RelatedArticle.objects.bulk_create(rows)
     return len(rows)
 
