@@ -300,3 +300,15 @@ def test_recompute_related_one_article(newsroom, capsys):
     RelatedArticle.objects.filter(article=article).delete()
     call_command("recompute_related", "--article", str(article.pk))
     assert len(related.related_articles(article)) == 5
+
+
+def test_admin_shows_the_current_list_with_reasons(newsroom, admin_client):
+    article = newsroom["vaccini"][2]
+    RelatedPin.objects.create(article=article, target=newsroom["cuore"][0], position=1)
+    related.recompute_all()
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Scelto dalla redazione" in page
+    assert "Parole in comune: " in page
+    assert newsroom["cuore"][0].title in page
