@@ -67,8 +67,9 @@ QUERY_TERMS = 20
 POSTINGS_PER_TERM = 3000
 # Scored candidates looked at by the sense rules (duplicates, stories, nudges).
 CANDIDATES = 40
-# Cosine on the kept vectors above which two articles say the same thing.
-NEAR_DUPLICATE = 0.8
+# Cosine on the kept vectors above which two articles say the same thing
+# (a republished or lightly rewritten piece; same-topic news sits far lower).
+NEAR_DUPLICATE = 0.9
 # Two picks published the same day and this close are one story.
 SAME_STORY = 0.5
 SAME_STORY_CAP = 2

@@ -118,6 +118,7 @@ def rebuild(db: str, workers: int) -> tuple[float, float]:
 PER_ARTICLE = r"""
 import json, random, resource, statistics, sys, time
 import django
+import django.db.models
 django.setup()
 from articles import related
 ids = related._published_ids()
@@ -128,6 +129,9 @@ for pk in sample:
     related.save_related(pk)
     ms.append((time.perf_counter() - tick) * 1000)
 ms.sort()
+from articles.models import RelatedArticle
+full = RelatedArticle.objects.values("article").annotate(n=django.db.models.Count("id"))
+coverage = sum(1 for row in full if row["n"] >= 5) / len(ids)
 tick = time.perf_counter()
 related.refresh_related.call(sample[0])
 refresh = (time.perf_counter() - tick) * 1000
@@ -135,6 +139,7 @@ print(json.dumps({
     "p50_ms": statistics.median(ms),
     "p95_ms": ms[int(len(ms) * 0.95) - 1],
     "refresh_ms": refresh,
+    "coverage5": coverage,
     "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
@@ -167,7 +172,8 @@ def main() -> int:
         figures = per_article(db)
         say(
             f"{n}: per article p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms; "
-            f"publish refresh {figures['refresh_ms']:.0f} ms; RSS {figures['rss_mb']:.0f} MB "
+            f"publish refresh {figures['refresh_ms']:.0f} ms; RSS {figures['rss_mb']:.0f} MB; "
+            f"lists with 5+ picks {figures['coverage5']:.1%} "
             f"(load {os.getloadavg()[0]:.1f})"
         )
         result = {
