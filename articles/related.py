@@ -64,7 +64,7 @@ FIELD_WEIGHTS = {"A": 3.0, "B": 1.5, "C": 1.0, "D": 1.0}
 VECTOR_TERMS = 80
 QUERY_TERMS = 20
 # A bound on the work per query term, reached only by very common terms.
-POSTINGS_PER_TERM = 3000
+POSTINGS_PER_TERM = 1000
 # Scored candidates looked at by the sense rules (duplicates, stories, nudges).
 CANDIDATES = 40
 # Cosine on the kept vectors above which two articles say the same thing
