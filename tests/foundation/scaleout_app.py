@@ -1,16 +1,13 @@
-"""The site plus two staff endpoints used by the scale-out check: publish, enqueue."""
+"""The site plus a staff endpoint that enqueues a task, for the scale-out check."""
 
 import os
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_tasks import task
 
-from articles.models import Article
 from sanita33.urls import urlpatterns as site_urlpatterns
 
 
@@ -24,23 +21,12 @@ def record_run(marker: str, log_path: str) -> int:
 
 @require_POST
 @staff_member_required
-def publish(request, pk):
-    article = get_object_or_404(Article, pk=pk)
-    article.status = Article.Status.PUBLISHED
-    article.publish_at = article.first_published_at = timezone.now()
-    article.save()
-    return JsonResponse({"url": article.get_absolute_url()})
-
-
-@require_POST
-@staff_member_required
 def enqueue(request):
     result = record_run.enqueue(marker=request.POST["marker"], log_path=request.POST["log"])
     return JsonResponse({"id": str(result.id)})
 
 
 urlpatterns = [
-    path("scaleout/publish/<int:pk>/", publish),
     path("scaleout/enqueue/", enqueue),
     *site_urlpatterns,
 ]

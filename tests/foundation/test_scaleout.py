@@ -16,7 +16,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Publisher
-from tests.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, SectionFactory, SourceFactory, UserFactory
 
 STORAGE_REPORT = (
     "import json; from django.core.files.storage import storages; "
@@ -198,10 +198,12 @@ def cluster(child_env, shared_redis, tmp_path):
 
 @pytest.mark.slow
 def test_a_publish_on_one_instance_is_served_fresh_by_the_other(cluster, tmp_path):
+    """An editor publishes from the admin of one instance; the other serves it at once."""
     (first, second), workers = cluster
     section = SectionFactory(slug="cardiologia", name="Cardiologia")
     ArticleFactory(section=section, title="Ipertensione, nuove soglie")
     draft = ArticleFactory(section=section, title="Scompenso, il farmaco approvato", draft=True)
+    SourceFactory(article=draft)  # health content needs a source to be published
     UserFactory(username="caporedattrice", is_superuser=True)
     Publisher.load()  # else the first page view creates it, a content change
     reader = Browser(second)
@@ -212,15 +214,20 @@ def test_a_publish_on_one_instance_is_served_fresh_by_the_other(cluster, tmp_pat
     assert "Ipertensione, nuove soglie" in page
     assert "Scompenso, il farmaco approvato" not in page
 
-    staff = Browser(first)
-    staff.log_in("caporedattrice", "password-di-prova")
-    status, _, body = staff.request(f"/scaleout/publish/{draft.pk}/", {})
+    editor = Browser(first)
+    editor.log_in("caporedattrice", "password-di-prova")
+    status, _, body = editor.request(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": draft.pk, "index": 0},
+    )
     assert status == 200, body
+    assert "1 articolo pubblicato" in body
 
     status, headers, page = reader.request("/cardiologia/")
     assert (status, headers.get("X-Cache")) == (200, "MISS")
     assert "Scompenso, il farmaco approvato" in page
-    status, _, _ = reader.request(json.loads(body)["url"])
+    draft.refresh_from_db()
+    status, _, _ = reader.request(draft.get_absolute_url())
     assert status == 200
 
 
