@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -7,8 +9,15 @@ from articles.images import ckeditor_upload
 from articles.views import PrivacyView
 from sanita33.health import healthz
 
+
+def favicon(request):
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     # Our upload view first: the same validation as every other image, generated names.
     path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),

@@ -28,3 +28,9 @@ def test_healthz_answers_503_when_the_database_is_unreachable(child_env):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'
+
+
+def test_favicon_ico_points_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
