@@ -312,3 +312,21 @@ def test_admin_shows_the_current_list_with_reasons(newsroom, admin_client):
     assert "Scelto dalla redazione" in page
     assert "Parole in comune: " in page
     assert newsroom["cuore"][0].title in page
+
+
+def test_precision_in_english_with_the_english_configuration(settings):
+    """TEXT_SEARCH_CONFIG decides stemming and stop-words: an English newsroom works too."""
+    settings.TEXT_SEARCH_CONFIG = "english"
+    load_records(generate("en", 240, seed=5))
+    related.recompute_all()
+    labels = dict(ArticleLabel.objects.values_list("article_id", "label"))
+    hits = sum(
+        labels.get(p.pk) == labels[article.pk]
+        for article in Article.objects.filter(pk__in=list(labels))
+        for p in related.related_articles(article)
+    )
+    ours = hits / (5 * len(labels))
+    assert RelatedTerm.objects.filter(term="penalti").exists()  # English stemming
+    assert not RelatedTerm.objects.filter(term="the").exists()
+    assert ours >= 0.75
+    assert ours > baselines(5)["tf-idf cosine"]
