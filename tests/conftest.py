@@ -26,6 +26,16 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+def require_tool(path, what: str):
+    """A checker the tests need: skip without it locally, fail in CI where it must exist."""
+    if path is not None and path.exists():
+        return path
+    message = f"{what} is not available (make test installs it with npm)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def database_url_for(connection) -> str:
     """DATABASE_URL of the database this test uses, for a child process."""
     params = connection.get_connection_params()

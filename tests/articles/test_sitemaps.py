@@ -15,6 +15,7 @@ from lxml import etree
 
 from articles import sitemaps
 from articles.models import Publisher
+from tests.conftest import require_tool
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,7 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 
 
 def schema(path: Path) -> etree.XMLSchema:
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
+    require_tool(path, path.name)
     return etree.XMLSchema(etree.parse(str(path)))
 
 

@@ -72,6 +72,7 @@ def rich_article(n_extra: int = 0, **kwargs) -> Article:
     return article
 
 
+@pytest.mark.smoke
 def test_home_shows_lead_sections_latest_and_newsletter(client, django_assert_num_queries):
     farmaci = SectionFactory(name="Farmaci", slug="farmaci", position=1)
     ricerca = SectionFactory(name="Ricerca", slug="ricerca", position=2)
@@ -152,6 +153,7 @@ def test_unknown_or_inactive_section_is_an_italian_404(client):
         assert "Pagina non trovata" in response.content.decode()
 
 
+@pytest.mark.smoke
 def test_article_page_shows_every_part(client, django_assert_num_queries):
     article = rich_article(
         title="Intervista sulla prevenzione",

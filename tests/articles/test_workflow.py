@@ -27,6 +27,7 @@ def log_in(client, user):
     assert response.status_code == 302, "login failed"
 
 
+@pytest.mark.smoke
 def test_journalist_writes_an_interview_editor_previews_schedules_and_publishes(client):
     journalist = JournalistFactory(first_name="Laura", last_name="Verdi")
     AuthorFactory(user=journalist, name="Laura Verdi")

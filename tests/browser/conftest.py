@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.conftest import require_tool
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 NODE_DIR = Path(settings.BASE_DIR) / "var" / "node"
@@ -62,8 +64,7 @@ def browser():
     Django takes for async code, so the ORM is allowed here; module scope
     keeps that (and the environment variable) away from other modules.
     """
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's Chromium is not installed (apt-get install chromium)")
+    require_tool(Path(CHROMIUM), "Debian's Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
@@ -139,9 +140,7 @@ def screenshot():
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     path = node_package_file("axe-core", AXE_VERSION, "axe.min.js")
-    if path is None:
-        pytest.skip("axe-core is not available (npm install axe-core)")
-    return path.read_text()
+    return require_tool(path, "axe-core").read_text()
 
 
 @pytest.fixture
@@ -165,12 +164,10 @@ def axe_violations(axe_source):
 
 @pytest.fixture(scope="session")
 def vnu_jar() -> Path:
-    if not shutil.which("java"):
-        pytest.skip("Java is needed for the Nu HTML checker")
+    java = shutil.which("java")
+    require_tool(Path(java) if java else None, "Java (for the Nu HTML checker)")
     path = node_package_file("vnu-jar", VNU_VERSION, "build/dist/vnu.jar")
-    if path is None:
-        pytest.skip("vnu-jar is not available (npm install vnu-jar)")
-    return path
+    return require_tool(path, "vnu-jar")
 
 
 def vnu_errors(jar: Path, files: list[Path]) -> list[dict]:

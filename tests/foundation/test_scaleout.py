@@ -129,6 +129,8 @@ def shared_redis():
     try:
         client.ping()
     except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"no Redis at {REDIS_URL}, which CI machines have")
         pytest.skip(f"no Redis at {REDIS_URL}")
     prefix = f"scaleout-{uuid.uuid4().hex[:12]}"
     yield prefix

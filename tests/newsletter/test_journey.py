@@ -25,6 +25,7 @@ def text_part(message) -> str:
     return message.get_body(("plain",)).get_content()
 
 
+@pytest.mark.smoke
 def test_signup_confirm_receive_one_click_unsubscribe_and_nothing_more(
     client, smtp_settings, settings
 ):
