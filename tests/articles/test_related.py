@@ -330,3 +330,8 @@ def test_precision_in_english_with_the_english_configuration(settings):
     assert not RelatedTerm.objects.filter(term="the").exists()
     assert ours >= 0.75
     assert ours > baselines(5)["tf-idf cosine"]
+
+
+def test_recompute_related_unknown_article_fails_in_one_line():
+    with pytest.raises(CommandError, match="Nessun articolo con id 999999"):
+        call_command("recompute_related", "--article", "999999")
