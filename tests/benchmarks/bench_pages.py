@@ -447,7 +447,11 @@ def report(data: dict) -> bool:
         print(f"{title:<27}| {cell(result)}{load}")
 
     def ratio(pair) -> float | None:
-        return pair[0].rps / pair[1].rps if pair and pair[0] and pair[1] else None
+        if not (pair and pair[0] and pair[1]):
+            return None
+        if pair[1].rps == 0:  # nothing answered within wrk's timeout: no honest ratio
+            return None
+        return pair[0].rps / pair[1].rps
 
     checks = [
         ("uncached article ≥ 3× Wagtail", ratio(wag_pair), 3.0),
