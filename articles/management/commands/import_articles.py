@@ -32,7 +32,7 @@ from taggit.models import TaggedItem
 from articles.importing import Catalog, Progress
 from articles.models import Article, ArticleAuthor, ArticleLabel, ArticlePerson
 from articles.sanitize import clean_html
-from articles.search import update_search_vectors
+from articles.search import ensure_configuration, update_search_vectors
 
 PREFIX = "corpus:"
 # Fields an import may change on an existing article; status and dates of
@@ -392,6 +392,8 @@ class Command(BaseCommand):
             handle = open(file, "rb")  # binary: byte offsets drive the progress bar
         except OSError as exc:
             raise CommandError(f"impossibile leggere {file}: {exc.strerror}") from None
+        if not dry_run:
+            ensure_configuration()  # the TEXT_SEARCH_CONFIG language may be new here
         importer = Importer()
         vectors = VectorWriter()
         progress = Progress(size, verbosity=verbosity, stream=self.stderr._out)
