@@ -546,6 +546,9 @@ def recompute_all(*, batch_size: int = 200, workers: int = 1) -> int:
         # Fresh statistics and visibility map: the planner picks index-only scans.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE articles_relatedterm, articles_relatedtermstat")
+            # After a bulk import the article statistics can be stale enough for
+            # the planner to scan every published row instead of a few ids.
+            cursor.execute("ANALYZE articles_article, taggit_taggeditem, articles_articleperson")
     ids = _published_ids()
     if workers <= 1 or connection.in_atomic_block or len(ids) < batch_size * workers:
         _recompute_ids(ids, batch_size)

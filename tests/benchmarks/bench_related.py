@@ -162,13 +162,18 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="recreate the databases")
+    parser.add_argument("--skip-rebuild", action="store_true", help="only the per-article figures")
     args, _unknown = parser.parse_known_args()
     failed = False
     for n in args.articles:
         db = prepare(n, args.fresh)
-        say(f"{n}: full rebuild with {args.workers} workers (load {os.getloadavg()[0]:.1f})")
-        elapsed, peak = rebuild(db, args.workers)
-        say(f"{n}: rebuild {elapsed:.0f} s, peak RSS {peak:.0f} MB")
+        if args.skip_rebuild:
+            previous = json.loads((CACHE / f"related-{n}.json").read_text())
+            elapsed, peak = previous["rebuild_s"], previous["rebuild_peak_rss_mb"]
+        else:
+            say(f"{n}: full rebuild, {args.workers} workers (load {os.getloadavg()[0]:.1f})")
+            elapsed, peak = rebuild(db, args.workers)
+            say(f"{n}: rebuild {elapsed:.0f} s, peak RSS {peak:.0f} MB")
         figures = per_article(db)
         say(
             f"{n}: per article p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms; "
