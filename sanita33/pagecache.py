@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -111,18 +111,19 @@ def bump_content_version(**kwargs) -> None:
     transaction.on_commit(_bump_stored_version)
 
 
-def page_key(request, version: str) -> str | None:
+def is_cacheable_request(request) -> bool:
+    """Anonymous GET/HEAD of a public page, with no query parameter but `page`."""
     if request.method not in ("GET", "HEAD"):
-        return None
-    path = request.path
-    if path.startswith(UNCACHED_PREFIXES):
-        return None
+        return False
+    if request.path.startswith(UNCACHED_PREFIXES):
+        return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return None  # staff and anyone with a session always get a fresh page
-    if any(name not in ALLOWED_QUERY_PARAMS for name in request.GET):
-        return None
-    query = request.GET.urlencode()
-    return f"page:{version}:{request.get_host()}:{path}?{query}"
+        return False  # staff and anyone with a session always get a fresh page
+    return all(name in ALLOWED_QUERY_PARAMS for name in request.GET)
+
+
+def page_key(request, version: str) -> str:
+    return f"page:{version}:{request.get_host()}:{request.path}?{request.GET.urlencode()}"
 
 
 def is_cacheable_response(response) -> bool:
@@ -143,8 +144,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = page_key(request, content_version())
-        if key is None:
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = page_key(request, content_version())
+        except DatabaseError:
+            # No version without the database: serve uncached, and let the view
+            # (or /healthz) say what is wrong.
             return self.get_response(request)
         cached = cache.get(key)
         if cached is not None:

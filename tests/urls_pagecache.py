@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from articles.models import Article
+from sanita33.health import healthz
 
 calls = {"count": 0}
 
@@ -19,4 +20,4 @@ def with_cookie(request):
     return response
 
 
-urlpatterns = [path("titles/", titles), path("cookie/", with_cookie)]
+urlpatterns = [path("titles/", titles), path("cookie/", with_cookie), path("healthz", healthz)]

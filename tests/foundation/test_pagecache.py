@@ -92,3 +92,25 @@ def test_conditional_requests_get_304_from_cached_pages(client, cached_site, db)
     response = client.get("/titles/", headers={"if-none-match": etag})
     assert response.status_code == 304
     assert cached_site["count"] == 1
+
+
+def test_the_page_cache_never_touches_the_database_for_uncached_paths(
+    client, cached_site, django_assert_num_queries, db
+):
+    """/healthz must be able to answer 503 itself when the database is gone."""
+    with django_assert_num_queries(1):  # the health check's own SELECT 1
+        assert client.get("/healthz").status_code == 200
+
+
+def test_with_the_database_unreachable_pages_are_served_uncached(
+    client, cached_site, monkeypatch, db
+):
+    from django.db import OperationalError
+
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(pagecache, "content_version", unreachable)
+    response = client.get("/titles/")
+    assert response.status_code == 200
+    assert "X-Cache" not in response
