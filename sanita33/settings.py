@@ -216,6 +216,10 @@ if AWS_STORAGE_BUCKET_NAME:
     }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 FILE_UPLOAD_PERMISSIONS = 0o644
+# Upload limits for every image (articles/images.py): bytes, and pixels against
+# decompression bombs.
+IMAGE_UPLOAD_MAX_BYTES = env_int("IMAGE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # E-mail --------------------------------------------------------------------
