@@ -265,7 +265,7 @@ NEWS_TITLES = [
     "{Subject}: i dati regione per regione",
 ]
 ANALYSIS_TITLES = [
-    "Perché {subject} divide l'Italia in due",
+    "{Subject}, l'Italia divisa in due",
     "{Subject}: dieci anni di promesse e di numeri",
     "Che cosa ci dicono davvero i dati su {subject}",
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.management.commands import load_demo
+from articles.management.commands.load_demo import contract_prepositions
 from articles.models import Article, Author, Correction, Person, Publisher, Section, Source
 
 
@@ -71,3 +72,18 @@ def test_load_demo_is_deterministic_and_leaves_a_full_database_alone(one_image_p
         model.objects.all().delete()
     run()
     assert list(Article.objects.order_by("slug").values_list("title", flat=True)) == titles
+
+
+@pytest.mark.parametrize(
+    ("template", "italian"),
+    [
+        ("Il punto su le borse", "Il punto sulle borse"),
+        ("Su la guardia medica", "Sulla guardia medica"),
+        ("Su l'immunoterapia", "Sull'immunoterapia"),
+        ("i dati di il ministero", "i dati del ministero"),
+        ("cosa cambia in le regioni per i medici", "cosa cambia nelle regioni per i medici"),
+        ("a lungo, da lontano", "a lungo, da lontano"),
+    ],
+)
+def test_demo_text_joins_prepositions_and_articles_as_italian_does(template, italian):
+    assert contract_prepositions(template) == italian

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import time
 from datetime import timedelta
 from io import BytesIO
@@ -85,6 +86,29 @@ def draw_image(dark: str, light: str, rng: random.Random) -> bytes:
     out = BytesIO()
     picture.save(out, "JPEG", quality=85, optimize=True, progressive=True)
     return out.getvalue()
+
+
+# Italian joins a preposition to the article after it; the templates do not.
+CONTRACTIONS = {
+    "su": ["sul", "sullo", "sulla", "sull'", "sui", "sugli", "sulle"],
+    "di": ["del", "dello", "della", "dell'", "dei", "degli", "delle"],
+    "a": ["al", "allo", "alla", "all'", "ai", "agli", "alle"],
+    "da": ["dal", "dallo", "dalla", "dall'", "dai", "dagli", "dalle"],
+    "in": ["nel", "nello", "nella", "nell'", "nei", "negli", "nelle"],
+}
+ARTICLE_FORMS = ["il", "lo", "la", "l'", "i", "gli", "le"]
+CONTRACTIBLE = re.compile(r"\b(su|di|a|da|in) ((?:il|lo|la|i|gli|le)(?=\W|$)|l')", re.IGNORECASE)
+
+
+def contract_prepositions(text: str) -> str:
+    """ "su le borse" → "sulle borse", "Su l'indagine" → "Sull'indagine"."""
+
+    def join(match: re.Match) -> str:
+        preposition, article = match.group(1), match.group(2).lower()
+        joined = CONTRACTIONS[preposition.lower()][ARTICLE_FORMS.index(article)]
+        return joined.capitalize() if preposition[0].isupper() else joined
+
+    return CONTRACTIBLE.sub(join, text)
 
 
 class Command(BaseCommand):
@@ -182,6 +206,7 @@ class Command(BaseCommand):
             year=rng.choice([2025, 2026, 2027]),
             n=rng.randint(100000, 999999),
         )
+        text = contract_prepositions(text)
         return text[0].upper() + text[1:]
 
     def body(self, subject: str, kind: str, person: Person | None) -> str:
