@@ -18,17 +18,13 @@ import sys
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import psql
+
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / "var" / "bench"
 PY = REPO / ".venv" / "bin" / "python"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 TARGET_SECONDS_100K = 600
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAqc", sql], check=True, capture_output=True
-    )
 
 
 def ensure_corpus(count: int) -> Path:

@@ -22,27 +22,14 @@ import sys
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import psql, say
+
 REPO = Path(__file__).resolve().parents[2]
 PY = REPO / ".venv" / "bin" / "python"
 DB = "sanita33_bench_newsletter"
 PG = "postgres://postgres@127.0.0.1:5432"
 TARGET_RATE = 300
 TARGET_RSS_MB = 300
-
-started_at = time.monotonic()
-
-
-def say(message: str) -> None:
-    print(f"[{time.monotonic() - started_at:6.1f} s] {message}", flush=True)
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAqc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def sink_process(port: int, counter, ready, stop, out_path: str) -> None:

@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import say
 from tests.benchmarks.pages.procs import (
     REPO,
     BenchError,
@@ -46,12 +47,6 @@ WAGTAIL_VENV = WORK / "wagtail-venv"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379/0"
 MICRO_CACHE_SECONDS = 10  # s-maxage sent to the micro-cache in that run
-
-started_at = time.monotonic()
-
-
-def say(message: str) -> None:
-    print(f"[{time.monotonic() - started_at:6.0f} s] {message}", flush=True)
 
 
 def run(argv, *, env=None, cwd=REPO, quiet=True) -> str:

@@ -26,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 
+from tests.benchmarks.common import psql, say
+
 REPO = Path(__file__).resolve().parents[2]
 PY = REPO / ".venv" / "bin" / "python"
 MAKE_CORPUS = REPO.parent / "shared" / "bench" / "make_corpus.py"
@@ -33,21 +35,6 @@ CACHE = REPO / "var" / "bench"
 PG = "postgres://postgres@127.0.0.1:5432"
 TARGET_P95_MS = 100
 TARGET_REBUILD_S = 30 * 60
-
-started_at = time.monotonic()
-
-
-def say(message: str) -> None:
-    print(f"[{time.monotonic() - started_at:6.1f} s] {message}", flush=True)
-
-
-def psql(sql: str, database: str = "postgres") -> str:
-    return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAqc", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def env_for(db: str) -> dict:
