@@ -120,8 +120,24 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     note = "Corretto il nome dell'ospedale."
 
 
+def join_newsroom_group(name: str) -> factory.PostGeneration:
+    """Post-generation step putting the user in a newsroom group (made by a migration)."""
+
+    def join(user, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            from articles.roles import ensure_newsroom_groups
+
+            # A transactional test elsewhere may have flushed the migration's groups.
+            ensure_newsroom_groups()
+            user.groups.add(Group.objects.get(name=name))
+
+    return factory.PostGeneration(join)
+
+
 class JournalistFactory(UserFactory):
-    """A staff user in the «Giornalista» group (made by a migration)."""
+    """A staff user in the «Giornalista» group."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -129,21 +145,11 @@ class JournalistFactory(UserFactory):
     username = factory.Sequence(lambda n: f"giornalista{n}")
     first_name = "Laura"
     last_name = factory.Sequence(lambda n: f"Verdi{n}")
-
-    @factory.post_generation
-    def newsroom_group(self, create, extracted, **kwargs):
-        if create:
-            from django.contrib.auth.models import Group
-
-            from articles.roles import ensure_newsroom_groups
-
-            # A transactional test elsewhere may have flushed the migration's groups.
-            ensure_newsroom_groups()
-            self.groups.add(Group.objects.get(name="Giornalista"))
+    newsroom_group = join_newsroom_group("Giornalista")
 
 
 class EditorFactory(UserFactory):
-    """A staff user in the «Caporedattore» group (made by a migration)."""
+    """A staff user in the «Caporedattore» group."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -151,14 +157,4 @@ class EditorFactory(UserFactory):
     username = factory.Sequence(lambda n: f"caporedattore{n}")
     first_name = "Paolo"
     last_name = factory.Sequence(lambda n: f"Neri{n}")
-
-    @factory.post_generation
-    def newsroom_group(self, create, extracted, **kwargs):
-        if create:
-            from django.contrib.auth.models import Group
-
-            from articles.roles import ensure_newsroom_groups
-
-            # A transactional test elsewhere may have flushed the migration's groups.
-            ensure_newsroom_groups()
-            self.groups.add(Group.objects.get(name="Caporedattore"))
+    newsroom_group = join_newsroom_group("Caporedattore")
