@@ -92,20 +92,28 @@ def subscriber_signup(
         consent.notice_version = settings.NEWSLETTER_NOTICE_VERSION
         consent.signup_ip = truncate_ip(ip)
         consent.save()
-        # Conditional update: concurrent signups for one address send one mail.
-        due = (
-            Subscriber.objects.filter(pk=subscriber.pk)
-            .filter(
-                Q(confirmation_sent_at__isnull=True)
-                | Q(confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
-            )
-            .update(confirmation_sent_at=now)
-        )
-        if due:
-            from newsletter.tasks import send_confirmation
-
-            transaction.on_commit(lambda: send_confirmation.enqueue(subscriber.pk))
+        _send_confirmation_if_due(subscriber.pk, now=now)
     return subscriber
+
+
+def _send_confirmation_if_due(pk: int, *, now, **conditions) -> bool:
+    """Queue a confirmation mail unless one went out within CONFIRMATION_INTERVAL.
+
+    A conditional UPDATE, so concurrent signups for one address send one mail.
+    """
+    due = (
+        Subscriber.objects.filter(pk=pk, **conditions)
+        .filter(
+            Q(confirmation_sent_at__isnull=True)
+            | Q(confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
+        )
+        .update(confirmation_sent_at=now)
+    )
+    if due:
+        from newsletter.tasks import send_confirmation
+
+        transaction.on_commit(lambda: send_confirmation.enqueue(pk))
+    return bool(due)
 
 
 def subscriber_resend_confirmation(*, subscriber: Subscriber) -> bool:
@@ -114,19 +122,7 @@ def subscriber_resend_confirmation(*, subscriber: Subscriber) -> bool:
         return False
     now = timezone.now()
     with transaction.atomic():
-        due = (
-            Subscriber.objects.filter(pk=subscriber.pk, status=Subscriber.Status.PENDING)
-            .filter(
-                Q(confirmation_sent_at__isnull=True)
-                | Q(confirmation_sent_at__lte=now - CONFIRMATION_INTERVAL)
-            )
-            .update(confirmation_sent_at=now)
-        )
-        if due:
-            from newsletter.tasks import send_confirmation
-
-            transaction.on_commit(lambda: send_confirmation.enqueue(subscriber.pk))
-    return bool(due)
+        return _send_confirmation_if_due(subscriber.pk, now=now, status=Subscriber.Status.PENDING)
 
 
 def subscriber_confirm(*, key: uuid.UUID, ip: str | None = None) -> Subscriber | None:
