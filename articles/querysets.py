@@ -29,9 +29,6 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self, now: datetime | None = None) -> ArticleQuerySet:
         return self.filter(status="published", publish_at__gt=now or timezone.now())
 
-    def drafts(self) -> ArticleQuerySet:
-        return self.filter(status__in=["draft", "review"])
-
     def owned_by(self, user) -> ArticleQuerySet:
         """Articles the user created or signs (through their Author profile)."""
         from articles.models import ArticleAuthor
@@ -54,11 +51,3 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by("-publish_at", "-id")
-
-    def for_listing(self) -> ArticleQuerySet:
-        """What a card in a list needs, in a fixed number of queries."""
-        return (
-            self.select_related("section")
-            .prefetch_related("article_authors__author")
-            .defer("body", "search_vector")
-        )
