@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import subprocess
 import sys
 from unittest import mock
@@ -81,3 +82,27 @@ def test_a_bug_is_still_a_500(reader, db):
 
     assert response.status_code == 500
     assert "Si è verificato un errore" in response.content.decode()
+
+
+@pytest.mark.slow
+def test_a_database_that_never_answers_gives_503_not_a_hung_worker(child_env):
+    """The server accepts the connection and stays silent, like a host dropping packets."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # the kernel completes the handshake; nobody ever answers
+    port = listener.getsockname()[1]
+    env = {**child_env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/silent"}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", UNREACHABLE_SITE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        listener.close()
+    assert result.returncode == 0, result.stderr
+    status, retry_after, _, page = json.loads(result.stdout)["/"]
+    assert (status, retry_after) == (503, "10")
+    assert UNAVAILABLE_TEXT in page
