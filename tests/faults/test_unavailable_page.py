@@ -53,7 +53,8 @@ def test_pages_answer_503_when_the_database_is_unreachable(child_env):
         assert UNAVAILABLE_TEXT in page
         assert '<html lang="it">' in page
     # One warning for the outage, no traceback per request.
-    assert result.stderr.count("database unavailable") == 1
+    assert result.stderr.count("sanita33.outage") == 1
+    assert "database unavailable: connection failed" in result.stderr
     assert "Traceback" not in result.stderr
 
 
