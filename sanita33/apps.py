@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.backends.signals import connection_created
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # Models whose rows never change what readers see.
@@ -22,3 +23,7 @@ class Sanita33Config(AppConfig):
             post_save.connect(bump_content_version, sender=model, dispatch_uid=f"pc-{model}")
             post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"pc-d-{model}")
         m2m_changed.connect(bump_content_version, dispatch_uid="pc-m2m")
+
+        from sanita33.outage import database_connected
+
+        connection_created.connect(database_connected, dispatch_uid="outage-database-connected")

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
+DATABASE_CONNECT_TIMEOUT = 5  # seconds
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -82,4 +83,8 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
         )
     if not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL names no database")
+    # A database host that drops packets would otherwise hold each request for
+    # the operating system's TCP timeout (minutes), until gunicorn kills the
+    # worker; `?connect_timeout=N` in the URL overrides it.
+    config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     return config

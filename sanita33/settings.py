@@ -140,7 +140,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage is a cold cache, not an error.
+            "BACKEND": "sanita33.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) may share one Redis.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sanita33"),

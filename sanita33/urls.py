@@ -15,6 +15,9 @@ def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
+# A database outage raised outside a view still answers 503 (sanita33/outage.py).
+handler500 = "sanita33.outage.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

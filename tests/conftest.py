@@ -26,11 +26,11 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
-def require_tool(path, what: str):
+def require_tool(path, what: str, how: str = "make test installs it with npm"):
     """A checker the tests need: skip without it locally, fail in CI where it must exist."""
     if path is not None and path.exists():
         return path
-    message = f"{what} is not available (make test installs it with npm)"
+    message = f"{what} is not available ({how})"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.smoke
 def test_healthz_answers_200_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -27,7 +27,7 @@ def test_healthz_answers_503_when_the_database_is_unreachable(child_env):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == '503 {"status": "error", "database": "unavailable"}'
+    assert out.stdout.strip() == '503 {"status": "error", "database": "unavailable", "cache": "ok"}'
 
 
 def test_favicon_ico_points_to_the_site_icon(client):
