@@ -7,6 +7,7 @@ so a bad deployment stops at start-up with a sentence, not a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -83,3 +84,25 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
     if not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL names no database")
     return config
+
+
+URL_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+
+
+def env_url_path(name: str, default: str, *, reserved: set[str]) -> str:
+    """A site-relative path such as `admin/` or `redazione/interna/`, with one trailing slash.
+
+    Segments are letters, digits and `._~-`; a first segment in `reserved` is
+    refused because the site's own pages already live there.
+    """
+    raw = os.environ.get(name)
+    value = (raw if raw is not None and raw.strip() else default).strip().strip("/")
+    segments = value.split("/")
+    if not all(URL_SEGMENT.fullmatch(segment) for segment in segments):
+        raise ConfigurationError(
+            f"{name} must be a path like admin/ (letters, digits, ._~- between slashes), "
+            f"not {raw!r}"
+        )
+    if segments[0].lower() in reserved:
+        raise ConfigurationError(f"{name} cannot start with {segments[0]!r}: the site uses it")
+    return value + "/"

@@ -15,6 +15,7 @@ from sanita33.env import (
     env_int,
     env_list,
     env_str,
+    env_url_path,
     local_secret_key,
 )
 
@@ -39,6 +40,17 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ConfigurationError("SITE_URL must start with http:// or https://")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# Where the newsroom's admin lives (sanita33/urls.py), e.g. `redazione-7f3k/`.
+ADMIN_PATH = env_url_path(
+    "ADMIN_PATH",
+    "admin/",
+    reserved={
+        "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico", "feed",
+        "healthz", "media", "newsletter", "persone", "privacy", "robots.txt", "sitemap.xml",
+        "sitemap-news.xml", "static", "tag",
+    },
+)  # fmt: skip
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,7 +18,7 @@ def favicon(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     # Our upload view first: the same validation as every other image, generated names.
     path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
