@@ -86,6 +86,20 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
     return config
 
 
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated web origins (`https://host[:port]`), e.g. for a security policy."""
+    origins = env_list(name, [])
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"{name} must list origins like https://img.example.org, not {origin!r}"
+            )
+    return origins
+
+
 URL_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 
 

@@ -8,12 +8,15 @@ REDIS_URL at least.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from sanita33.env import (
     ConfigurationError,
     database_config,
     env_bool,
     env_int,
     env_list,
+    env_origins,
     env_str,
     env_url_path,
     local_secret_key,
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "reversion",
+    "csp",
     "sanita33",
     "articles",
     "newsletter",
@@ -77,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sanita33.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict for readers, looser for the admin (sanita33/security.py).
+    "sanita33.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -266,6 +273,50 @@ NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 
 # Security ------------------------------------------------------------------
+# Readers' pages have no JavaScript and no third-party requests; the admin gets
+# CONTENT_SECURITY_POLICY_ADMIN instead (sanita33/security.py adds the media
+# storage's origin to img-src when it is not this site).
+CSP_EXTRA_IMG_SRC = env_origins("CSP_EXTRA_IMG_SRC")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF, *CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# CKEditor 4 cannot run without inline scripts and styles: its toolbar is made of
+# inline event handlers, its editing frame starts with an inline script, and it
+# sets inline styles (its image widget also draws a data: image). The admin keeps
+# the rest: no eval, nothing from other origins, no framing; uploads go by XHR.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # SITE_URL: the newsletter preview shows the e-mail's absolute image addresses.
+        "img-src": [SELF, "data:", SITE_URL, *CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics",
+        "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    )
+}  # fmt: skip
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"

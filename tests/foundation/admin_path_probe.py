@@ -1,4 +1,4 @@
-"""Run with ADMIN_PATH set: prints, as JSON, what the site does with that setting.
+"""Run with ADMIN_PATH (and CSP_EXTRA_IMG_SRC) set: prints, as JSON, what the site does.
 
 URLs are built once per process, so a custom admin path is only seen whole in a
 process started with it (tests/foundation/test_security.py).
@@ -22,8 +22,10 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": STATIC}):
     custom = client.get("/redazione-7f3k/login/")
     seen = {
         "custom_login": custom.status_code,
+        "custom_policy": custom.get("Content-Security-Policy", ""),
         "default_login": client.get("/admin/login/").status_code,
         "robots": client.get("/robots.txt").content.decode(),
+        "reader_policy": client.get("/robots.txt").get("Content-Security-Policy", ""),
         "custom_cacheable": is_cacheable_request(RequestFactory().get("/redazione-7f3k/login/")),
     }
 print(json.dumps(seen))  # noqa: T201
