@@ -1,4 +1,4 @@
-"""Content-Security-Policy chosen per path.
+"""Security headers chosen per path, and the client address behind proxies.
 
 Readers' pages get settings.CONTENT_SECURITY_POLICY (no script at all); the
 admin and CKEditor's endpoints get settings.CONTENT_SECURITY_POLICY_ADMIN. Both
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import re
 from functools import cache
 from urllib.parse import urlsplit
@@ -21,6 +22,27 @@ from django.dispatch import receiver
 from django.views import defaults
 
 STAFF_PREFIXES = ("/ckeditor/",)
+
+
+def client_ip(request) -> str:
+    """The reader's address: REMOTE_ADDR, or X-Forwarded-For behind trusted proxies.
+
+    Each of the TRUSTED_PROXY_COUNT proxies appends the address it received the
+    request from, so the entry that many places from the right was written by
+    our outermost proxy; anything to its left came from the client and is not
+    trusted. Used by the newsletter's per-address limit and by django-axes.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if not count:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < count:
+        return remote  # reached us without passing through every proxy
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
 
 
 def is_staff_path(path: str) -> bool:

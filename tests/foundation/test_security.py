@@ -1,21 +1,27 @@
-"""Security headers and the configurable admin path.
-Browser checks: tests/browser/test_security.py."""
+"""Security headers, the admin's brute-force lock-out, the client address behind
+proxies and the configurable admin path. Browser checks: tests/browser/test_security.py."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import logging
 import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.test import RequestFactory
 
+from newsletter.models import Subscriber
+from sanita33.security import client_ip
 from tests.conftest import admin_path
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.foundation.test_settings import run_check
 
 READER_POLICY = {
@@ -140,6 +146,143 @@ def test_referrer_sniffing_and_framing_headers(client, path):
     assert response["X-Frame-Options"] == "DENY"
 
 
+# Admin brute force ---------------------------------------------------------------
+
+
+def log_in(client, username, password, ip="151.38.4.20", **extra):
+    return client.post(
+        admin_path(f"login/?next={admin_path()}"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=ip,
+        **extra,
+    )
+
+
+@pytest.mark.django_db
+def test_five_wrong_passwords_lock_the_account_out_from_that_address(client, caplog):
+    EditorFactory(username="caporedattrice")
+    for _ in range(4):
+        refused = log_in(client, "caporedattrice", "sbagliata")
+        assert refused.status_code == 200
+        assert "Inserisci nome utente e password corretti" in refused.content.decode()
+
+    with caplog.at_level(logging.WARNING, logger="axes"):
+        locked = log_in(client, "caporedattrice", "sbagliata")
+    assert locked.status_code == 429
+    page = locked.content.decode()
+    assert "Accesso bloccato" in page
+    assert "Dopo 5 password sbagliate" in page
+    assert any(
+        record.levelno == logging.WARNING
+        and "Locking out" in record.getMessage()
+        and "caporedattrice" in record.getMessage()
+        and "151.38.4.20" in record.getMessage()
+        for record in caplog.records
+    )
+    attempt = AccessAttempt.objects.get(username="caporedattrice", ip_address="151.38.4.20")
+    assert attempt.failures_since_start == 5
+    assert "sbagliata" not in attempt.post_data  # the passwords tried are not kept
+
+    # Even the right password is refused now, and no session is opened.
+    right = log_in(client, "caporedattrice", "password-di-prova")
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_lock_out_holds_one_address_and_username_not_the_newsroom(client):
+    """An attacker cannot lock a journalist out, nor one office's typos everyone."""
+    EditorFactory(username="caporedattrice")
+    EditorFactory(username="giornalista")
+    for _ in range(5):
+        log_in(client, "caporedattrice", "sbagliata", ip="203.0.113.9")
+    assert (
+        log_in(client, "caporedattrice", "password-di-prova", ip="203.0.113.9").status_code == 429
+    )
+
+    assert log_in(client, "giornalista", "password-di-prova", ip="203.0.113.9").status_code == 302
+    client.logout()
+    assert (
+        log_in(client, "caporedattrice", "password-di-prova", ip="151.38.4.20").status_code == 302
+    )
+
+
+@pytest.mark.django_db
+def test_axes_reset_lifts_the_lock_out(client):
+    EditorFactory(username="caporedattrice")
+    for _ in range(5):
+        log_in(client, "caporedattrice", "sbagliata")
+    call_command("axes_reset", verbosity=0)
+    assert log_in(client, "caporedattrice", "password-di-prova").status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_the_lock_out_holds_the_forwarded_address(client, settings):
+    """Every request comes from the proxy; X-Forwarded-For tells attacker and editor apart."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    EditorFactory(username="caporedattrice")
+    for n in range(5):
+        # Whatever the attacker puts at the left of the header is not believed.
+        forwarded = f"10.9.9.{n}, 203.0.113.9"
+        log_in(client, "caporedattrice", "sbagliata", ip="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    locked = log_in(
+        client, "caporedattrice", "password-di-prova", ip="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )  # fmt: skip
+    assert locked.status_code == 429
+    editor = log_in(
+        client, "caporedattrice", "password-di-prova", ip="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="151.38.4.20",
+    )  # fmt: skip
+    assert editor.status_code == 302
+
+
+# The client's address ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "", "10.0.0.2"),
+        (0, "151.38.4.20", "10.0.0.2"),  # no proxy trusted: the header is anyone's
+        (1, "151.38.4.20", "151.38.4.20"),
+        (1, "6.6.6.6, 151.38.4.20", "151.38.4.20"),  # a spoofed entry on the left
+        (2, "6.6.6.6, 151.38.4.20, 10.0.0.1", "151.38.4.20"),
+        (2, "151.38.4.20", "10.0.0.2"),  # fewer hops than proxies: not through them all
+        (1, "not-an-address", "10.0.0.2"),
+        (1, "2a01:e11:5:1::7", "2a01:e11:5:1::7"),
+    ],
+)
+def test_client_address(settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", **extra)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_newsletter_limit_counts_readers_not_the_proxy(client, settings):
+    """Behind a proxy, one reader's signups are limited, other readers are not."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.NEWSLETTER_SIGNUPS_PER_IP_PER_HOUR = 2
+
+    def signup(email, reader_ip):
+        return client.post(
+            "/newsletter/",
+            {"email": email, "consent": "1", "page": "/"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=reader_ip,
+        )
+
+    assert [signup(f"a{n}@example.org", "151.38.4.20").status_code for n in range(3)] == [
+        200,
+        200,
+        429,
+    ]
+    assert signup("b@example.org", "151.38.9.9").status_code == 200
+    assert Subscriber.objects.count() == 3
+
+
 # Configurable admin path ---------------------------------------------------------
 
 
@@ -150,6 +293,7 @@ def test_referrer_sniffing_and_framing_headers(client, path):
         ({"ADMIN_PATH": "redazione interna/"}, "error: ADMIN_PATH must be a path like admin/"),
         ({"ADMIN_PATH": "static/admin/"}, "error: ADMIN_PATH cannot start with 'static'"),
         ({"ADMIN_PATH": "newsletter/"}, "error: ADMIN_PATH cannot start with 'newsletter'"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "error: TRUSTED_PROXY_COUNT must be 0 or more"),
         (
             {"CSP_EXTRA_IMG_SRC": "https://img.example.org; script-src *"},
             "error: CSP_EXTRA_IMG_SRC must list origins like https://img.example.org",
