@@ -157,7 +157,8 @@ def news(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        # A custom ADMIN_PATH stays out of this public file; admin pages say noindex.
+        *(["Disallow: /admin/"] if settings.ADMIN_PATH == "admin/" else []),
         "Disallow: /anteprima/",
         "Disallow: /cerca/",
         "Disallow: /ckeditor/",

@@ -13,12 +13,7 @@ from django.views.generic import TemplateView
 from newsletter import services, tokens
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Subscriber
-
-
-def client_ip(request) -> str:
-    # REMOTE_ADDR is the proxy's address behind a load balancer; the proxy
-    # must then set it from X-Forwarded-For (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "")
+from sanita33.security import client_ip
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")

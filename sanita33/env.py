@@ -7,6 +7,7 @@ so a bad deployment stops at start-up with a sentence, not a traceback.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -88,3 +89,39 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
     # worker; `?connect_timeout=N` in the URL overrides it.
     config.setdefault("OPTIONS", {}).setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
     return config
+
+
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated web origins (`https://host[:port]`), e.g. for a security policy."""
+    origins = env_list(name, [])
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ConfigurationError(
+                f"{name} must list origins like https://img.example.org, not {origin!r}"
+            )
+    return origins
+
+
+URL_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+
+
+def env_url_path(name: str, default: str, *, reserved: set[str]) -> str:
+    """A site-relative path such as `admin/` or `redazione/interna/`, with one trailing slash.
+
+    Segments are letters, digits and `._~-`; a first segment in `reserved` is
+    refused because the site's own pages already live there.
+    """
+    raw = os.environ.get(name)
+    value = (raw if raw is not None and raw.strip() else default).strip().strip("/")
+    segments = value.split("/")
+    if not all(URL_SEGMENT.fullmatch(segment) for segment in segments):
+        raise ConfigurationError(
+            f"{name} must be a path like admin/ (letters, digits, ._~- between slashes), "
+            f"not {raw!r}"
+        )
+    if segments[0].lower() in reserved:
+        raise ConfigurationError(f"{name} cannot start with {segments[0]!r}: the site uses it")
+    return value + "/"

@@ -31,7 +31,6 @@ from django.utils.cache import patch_cache_control
 STATE_KEY = "pagecache:state"
 ALLOWED_QUERY_PARAMS = frozenset({"page"})
 UNCACHED_PREFIXES = (
-    "/admin",
     "/anteprima",
     "/cerca",
     "/ckeditor",
@@ -115,7 +114,7 @@ def is_cacheable_request(request) -> bool:
     """Anonymous GET/HEAD of a public page, with no query parameter but `page`."""
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path.startswith(UNCACHED_PREFIXES):
+    if request.path.startswith((f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES)):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # staff and anyone with a session always get a fresh page

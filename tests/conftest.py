@@ -2,6 +2,7 @@ import os
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -24,6 +25,11 @@ def _test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+def admin_path(rest: str = "") -> str:
+    """An address in the admin, wherever ADMIN_PATH puts it."""
+    return f"/{settings.ADMIN_PATH}{rest}"
 
 
 def require_tool(path, what: str, how: str = "make test installs it with npm"):

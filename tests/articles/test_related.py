@@ -19,6 +19,7 @@ from articles.models import (
     RelatedPin,
     RelatedTerm,
 )
+from tests.conftest import admin_path
 from tests.factories import ArticleFactory, PersonFactory, SectionFactory
 from tests.related_corpus.baselines import baselines
 from tests.related_corpus.generate import generate
@@ -306,7 +307,7 @@ def test_admin_shows_the_current_list_with_reasons(newsroom, admin_client):
     article = newsroom["vaccini"][2]
     RelatedPin.objects.create(article=article, target=newsroom["cuore"][0], position=1)
     related.recompute_all()
-    response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+    response = admin_client.get(admin_path(f"articles/article/{article.pk}/change/"))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Scelto dalla redazione" in page

@@ -9,6 +9,7 @@ from reversion.models import Version
 
 from articles.models import Article, ArticleEvent, ArticlePerson, Person
 from tests.articles.admin_helpers import article_post, jpeg
+from tests.conftest import admin_path
 from tests.factories import (
     AuthorFactory,
     EditorFactory,
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def log_in(client, user):
     response = client.post(
         reverse("admin:login"),
-        {"username": user.username, "password": "password-di-prova", "next": "/admin/"},
+        {"username": user.username, "password": "password-di-prova", "next": admin_path()},
     )
     assert response.status_code == 302, "login failed"
 

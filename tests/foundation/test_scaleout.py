@@ -16,6 +16,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Publisher
+from tests.conftest import admin_path
 from tests.factories import ArticleFactory, SectionFactory, SourceFactory, UserFactory
 
 STORAGE_REPORT = (
@@ -95,10 +96,10 @@ class Browser:
             return exc.code, dict(exc.headers), exc.read().decode()
 
     def log_in(self, username: str, password: str) -> None:
-        _, _, form = self.request("/admin/login/")
+        _, _, form = self.request(admin_path("login/"))
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
         self.request(
-            "/admin/login/?next=/admin/",
+            admin_path(f"login/?next={admin_path()}"),
             {"csrfmiddlewaretoken": token, "username": username, "password": password},
         )
         assert any(c.name == "sessionid" for c in self.cookies), "staff login failed"
@@ -219,7 +220,7 @@ def test_a_publish_on_one_instance_is_served_fresh_by_the_other(cluster, tmp_pat
     editor = Browser(first)
     editor.log_in("caporedattrice", "password-di-prova")
     status, _, body = editor.request(
-        "/admin/articles/article/",
+        admin_path("articles/article/"),
         {"action": "publish_selected", "_selected_action": draft.pk, "index": 0},
     )
     assert status == 200, body

@@ -10,6 +10,7 @@ from django.utils import timezone
 from newsletter import tokens
 from newsletter.emails import TOKEN_PLACEHOLDER
 from newsletter.models import ConsentRecord, Edition, EditionArticle, Subscriber
+from tests.conftest import admin_path
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.newsletter.conftest import make_subscribers
 
@@ -29,7 +30,7 @@ def test_new_edition_is_prefilled_with_recent_important_articles(client, editor)
     ArticleFactory(title="Bozza", draft=True)
 
     response = client.post(
-        "/admin/newsletter/edition/add/",
+        admin_path("newsletter/edition/add/"),
         {
             "subject": "Settimana 12",
             "preheader": "Le notizie",
@@ -51,9 +52,9 @@ def test_preview_is_exactly_the_sent_html(client, editor):
     EditionArticle.objects.create(edition=edition, article=ArticleFactory(title="Studio"))
     [subscriber] = make_subscribers(1)
 
-    preview = client.get(f"/admin/newsletter/edition/{edition.pk}/anteprima/")
-    text = client.get(f"/admin/newsletter/edition/{edition.pk}/anteprima/?formato=testo")
-    client.post(f"/admin/newsletter/edition/{edition.pk}/invio/", {"action": "send"})
+    preview = client.get(admin_path(f"newsletter/edition/{edition.pk}/anteprima/"))
+    text = client.get(admin_path(f"newsletter/edition/{edition.pk}/anteprima/?formato=testo"))
+    client.post(admin_path(f"newsletter/edition/{edition.pk}/invio/"), {"action": "send"})
 
     [message] = mail.outbox
     token = tokens.manage_token(subscriber.key)
@@ -67,7 +68,7 @@ def test_send_a_test_to_an_address(client, editor):
     make_subscribers(3)
 
     client.post(
-        f"/admin/newsletter/edition/{edition.pk}/invio/",
+        admin_path(f"newsletter/edition/{edition.pk}/invio/"),
         {"action": "test", "email": "caporedattore@example.org"},
     )
 
@@ -84,7 +85,7 @@ def test_schedule_and_status_counts(client, editor):
     when = timezone.localtime() + timedelta(days=1)
 
     client.post(
-        f"/admin/newsletter/edition/{edition.pk}/invio/",
+        admin_path(f"newsletter/edition/{edition.pk}/invio/"),
         {"action": "schedule", "when": when.strftime("%Y-%m-%dT%H:%M")},
     )
 
@@ -93,18 +94,18 @@ def test_schedule_and_status_counts(client, editor):
     assert timezone.localtime(edition.scheduled_at).strftime("%Y-%m-%d %H:%M") == when.strftime(
         "%Y-%m-%d %H:%M"
     )
-    page = client.get(f"/admin/newsletter/edition/{edition.pk}/invio/")
+    page = client.get(admin_path(f"newsletter/edition/{edition.pk}/invio/"))
     assert "Programmata per" in page.content.decode()
 
     past = client.post(
-        f"/admin/newsletter/edition/{edition.pk}/invio/",
+        admin_path(f"newsletter/edition/{edition.pk}/invio/"),
         {"action": "schedule", "when": "2020-01-01T10:00"},
         follow=True,
     )
     assert "futuro" in past.content.decode()
 
-    client.post(f"/admin/newsletter/edition/{edition.pk}/invio/", {"action": "send"})
-    listing = client.get("/admin/newsletter/edition/").content.decode()
+    client.post(admin_path(f"newsletter/edition/{edition.pk}/invio/"), {"action": "send"})
+    listing = client.get(admin_path("newsletter/edition/")).content.decode()
     assert '<td class="field-sent">2</td>' in listing
     assert '<td class="field-queued">0</td>' in listing
 
@@ -115,18 +116,18 @@ def test_subscriber_search_filters_and_csv_export(client, editor):
     alice.topics.set([topic])
     Subscriber.objects.filter(pk=alice.pk).update(all_topics=False)
 
-    found = client.get("/admin/newsletter/subscriber/", {"q": "lettore1"}).content.decode()
+    found = client.get(admin_path("newsletter/subscriber/"), {"q": "lettore1"}).content.decode()
     assert "lettore1@example.org" in found and "lettore0@example.org" not in found
-    by_topic = client.get("/admin/newsletter/subscriber/", {"topics__id__exact": topic.pk})
+    by_topic = client.get(admin_path("newsletter/subscriber/"), {"topics__id__exact": topic.pk})
     assert "lettore0@example.org" in by_topic.content.decode()
     assert "lettore1@example.org" not in by_topic.content.decode()
     assert (
-        client.get("/admin/newsletter/subscriber/", {"status__exact": "confirmed"}).status_code
+        client.get(admin_path("newsletter/subscriber/"), {"status__exact": "confirmed"}).status_code
         == 200
     )
 
     export = client.post(
-        "/admin/newsletter/subscriber/",
+        admin_path("newsletter/subscriber/"),
         {"action": "export_csv", "_selected_action": [alice.pk, bob.pk]},
     )
     rows = export.content.decode().splitlines()
@@ -142,7 +143,7 @@ def test_gdpr_export_and_erasure(client, editor):
     services.subscriber_confirm(key=person.key)
 
     export = client.post(
-        "/admin/newsletter/subscriber/",
+        admin_path("newsletter/subscriber/"),
         {"action": "export_personal_data", "_selected_action": [person.pk]},
     )
     data = json.loads(export.content)
@@ -150,20 +151,20 @@ def test_gdpr_export_and_erasure(client, editor):
     assert data["consents"][0]["signup_ip"] == "10.9.8.0"
 
     ask = client.post(
-        "/admin/newsletter/subscriber/",
+        admin_path("newsletter/subscriber/"),
         {"action": "erase_personal_data", "_selected_action": [person.pk]},
     )
     assert "Sì, cancella i dati" in ask.content.decode()
     assert Subscriber.objects.exists()
     client.post(
-        "/admin/newsletter/subscriber/",
+        admin_path("newsletter/subscriber/"),
         {"action": "erase_personal_data", "_selected_action": [person.pk], "confirm": "yes"},
     )
 
     assert not Subscriber.objects.exists()
     proof = ConsentRecord.objects.get()
     assert proof.email == "" and proof.erased_at is not None
-    found = client.get("/admin/newsletter/consentrecord/", {"q": "Persona@example.org"})
+    found = client.get(admin_path("newsletter/consentrecord/"), {"q": "Persona@example.org"})
     assert proof.email_sha256[:12] in found.content.decode()
 
 
@@ -171,9 +172,10 @@ def test_admin_pages_render_and_a_sent_edition_is_read_only(client, editor):
     [subscriber] = make_subscribers(1)
     sent = Edition.objects.create(subject="Già inviata", status="sent")
 
-    assert client.get("/admin/newsletter/edition/add/").status_code == 200
-    page = client.get(f"/admin/newsletter/edition/{sent.pk}/change/").content.decode()
+    assert client.get(admin_path("newsletter/edition/add/")).status_code == 200
+    page = client.get(admin_path(f"newsletter/edition/{sent.pk}/change/")).content.decode()
     assert 'name="subject"' not in page
-    assert client.get(f"/admin/newsletter/subscriber/{subscriber.pk}/change/").status_code == 200
-    assert client.get("/admin/newsletter/delivery/").status_code == 200
-    assert client.get("/admin/newsletter/consentrecord/").status_code == 200
+    subscriber_page = client.get(admin_path(f"newsletter/subscriber/{subscriber.pk}/change/"))
+    assert subscriber_page.status_code == 200
+    assert client.get(admin_path("newsletter/delivery/")).status_code == 200
+    assert client.get(admin_path("newsletter/consentrecord/")).status_code == 200

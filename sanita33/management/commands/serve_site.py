@@ -58,7 +58,7 @@ class Command(BaseCommand):
     def ensure_admin(self, bind):
         credentials = settings.VAR_DIR / "admin-credentials.txt"
         User = get_user_model()
-        admin_url = f"http://{bind}/admin/"
+        admin_url = f"http://{bind}/{settings.ADMIN_PATH}"
         if credentials.exists() and User.objects.filter(username="admin").exists():
             self.stdout.write(f"Admin: {admin_url} (credentials in {credentials})")
             return
