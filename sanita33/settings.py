@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
+    "sanita33.adminquery.AdminQueryMiddleware",
 ]
 
 ROOT_URLCONF = "sanita33.urls"
