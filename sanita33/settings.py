@@ -299,6 +299,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tag addresses are /tag/<slug>/ with an ASCII slug: «Sanità» becomes "sanita".
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Logging -------------------------------------------------------------------
 # JSON lines in production (one per request, plus errors with the request id);
