@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check -q
 
-.PHONY: run test test-embedded lint format bench clean install install-dev
+.PHONY: run test test-embedded lint format bench clean install install-dev backup restore
 
 run: $(VENV)/.runtime
 	$(PY) manage.py serve_site
@@ -37,6 +37,15 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)
+
+# The configured database (pg_dump) and MEDIA_ROOT (tar) into var/backups/<time>/, or
+# BACKUP=folder; `make restore BACKUP=folder` needs an empty database and media folder.
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup_site $(BACKUP)
+
+restore: $(VENV)/.runtime
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder>" >&2; exit 2; }
+	$(PY) manage.py restore_site "$(BACKUP)"
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
