@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip --disable-pip-version-check -q
 
-.PHONY: run test test-embedded lint format bench clean install install-dev
+.PHONY: run test test-embedded lint format bench clean install install-dev backup restore lock audit
 
 run: $(VENV)/.runtime
 	$(PY) manage.py serve_site
@@ -38,6 +38,15 @@ format: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)
 
+# The configured database (pg_dump) and MEDIA_ROOT (tar) into var/backups/<time>/, or
+# BACKUP=folder; `make restore BACKUP=folder` needs an empty database and media folder.
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup_site $(BACKUP)
+
+restore: $(VENV)/.runtime
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<folder>" >&2; exit 2; }
+	$(PY) manage.py restore_site "$(BACKUP)"
+
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
@@ -46,13 +55,31 @@ $(VENV)/.python:
 	$(PYTHON) -m venv $(VENV)
 	@touch $@
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/.python
-	$(PIP) install -r requirements.txt
+# Installs come from the locks only: every package pinned, every file hashed.
+$(VENV)/.runtime: requirements.lock | $(VENV)/.python
+	$(PIP) install --require-hashes -r requirements.lock
 	@touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
-	$(PIP) install -r requirements-dev.txt
+$(VENV)/.dev: requirements.lock requirements-dev.lock | $(VENV)/.python
+	$(PIP) install --require-hashes -r requirements-dev.lock
 	@touch $@ $(VENV)/.runtime
+
+# After editing requirements*.txt: recompile the locks against PyPI alone (a local pip
+# mirror or find-links must not leak into them). LOCK_ARGS=--upgrade-package=NAME moves one.
+PIP_COMPILE := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile \
+	--quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-emit-trusted-host $(LOCK_ARGS)
+
+lock: $(VENV)/.dev
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
+
+# Known vulnerabilities of every locked package (PyPI's advisory data). --strict: a
+# package the service could not check fails the audit instead of passing unseen.
+audit: $(VENV)/.dev
+	$(VENV)/bin/pip-audit --strict --disable-pip --require-hashes \
+		-r requirements.lock -r requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

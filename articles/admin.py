@@ -14,7 +14,7 @@ from contextvars import ContextVar
 import reversion
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import pre_save
@@ -159,6 +159,31 @@ def readable_reasons(reasons) -> str:
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class PrefillMixin:
+    """`add/?section=3` pre-fills the form; a value a relation cannot hold is dropped.
+
+    Django's autocomplete widget looks the pre-filled value up as a primary key
+    and would fail with a 500 on `?section=abc`.
+    """
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation or field.auto_created:
+                continue
+            target = field.remote_field.model._meta.pk if field.many_to_many else field.target_field
+            try:
+                for item in value if isinstance(value, list) else [value]:
+                    target.to_python(item)
+            except ValidationError:
+                del initial[name]
+        return initial
+
+
 # Inlines ------------------------------------------------------------------
 
 
@@ -222,7 +247,7 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(PrefillMixin, VersionAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     inlines = [
@@ -688,7 +713,7 @@ class ArticleAdmin(VersionAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(PrefillMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
@@ -752,7 +777,7 @@ class PublisherAdmin(admin.ModelAdmin):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(PrefillMixin, admin.ModelAdmin):
     list_display = ["created_at", "article", "note"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
@@ -761,7 +786,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRedirect)
-class ArticleRedirectAdmin(admin.ModelAdmin):
+class ArticleRedirectAdmin(PrefillMixin, admin.ModelAdmin):
     list_display = ["old_path", "article", "created_at"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]

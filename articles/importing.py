@@ -6,6 +6,7 @@ hundreds), so a long import asks the database about each name once.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from typing import TextIO
@@ -63,6 +64,15 @@ def unique_slug(model, base: str, *, max_length: int = 150, exclude_pk=None) -> 
     return slug
 
 
+EXTERNAL_ID_LENGTH = 100  # external_id's max_length on every model
+# Publication dates outside these years are typos (and 9999 overflows on display).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+class CatalogError(ValueError):
+    """Data the catalog refuses (one line for the user, nothing of the batch written)."""
+
+
 class Catalog:
     """Sections, authors, people and tags by their import key, created when first met."""
 
@@ -77,15 +87,25 @@ class Catalog:
         self.created = {"sections": 0, "authors": 0, "people": 0, "tags": 0}
         self.article_type = ContentType.objects.get_for_model(Article)
 
+    def external_id(self, key: str) -> str:
+        """prefix + key, with a long key shortened by a hash (same key, same id)."""
+        external_id = self.prefix + key
+        if len(external_id) <= EXTERNAL_ID_LENGTH:
+            return external_id
+        digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+        return f"{external_id[: EXTERNAL_ID_LENGTH - 17]}~{digest}"
+
     def section(self, key: str, name: str | None = None, parent_id: int | None = None) -> int:
         """The section for `key`; `name=None` only looks it up (created with the key as name)."""
         if key in self.sections and (name is None or key not in self.placeholders):
             return self.sections[key]
-        external_id = self.prefix + key
+        external_id = self.external_id(key)
         section = (
             Section.objects.filter(external_id=external_id).first()
             or Section.objects.filter(slug=key, external_id__isnull=True).first()
         )
+        if section is not None and name is not None and parent_id not in (None, section.parent_id):
+            self._refuse_cycle(section, key, parent_id)
         if section is None:
             section = Section.objects.create(
                 name=(name or key)[:100],
@@ -105,10 +125,22 @@ class Catalog:
         self.sections[key] = section.pk
         return section.pk
 
+    @staticmethod
+    def _refuse_cycle(section: Section, key: str, parent_id: int) -> None:
+        """A parent chain that comes back to the section would loop every page forever."""
+        ancestor, seen = parent_id, set()
+        while ancestor is not None and ancestor not in seen:
+            if ancestor == section.pk:
+                raise CatalogError(f"la sezione «{key}» finirebbe dentro sé stessa")
+            seen.add(ancestor)
+            ancestor = (
+                Section.objects.filter(pk=ancestor).values_list("parent_id", flat=True).first()
+            )
+
     def _person_like(self, model, cache, kind, key: str, fields: dict) -> int:
         if key in cache:
             return cache[key]
-        external_id = self.prefix + key
+        external_id = self.external_id(key)
         row = (
             model.objects.filter(external_id=external_id).first()
             or model.objects.filter(slug=key, external_id__isnull=True).first()

@@ -22,6 +22,8 @@ class ArticleRedirectFallbackMiddleware:
         if response.status_code != 404:
             return response
         path = request.path
+        if "\x00" in path:  # no stored address has one, and PostgreSQL cannot compare it
+            return response
         candidates = {path, path.rstrip("/") if path.endswith("/") else path + "/"}
         redirect = (
             ArticleRedirect.objects.filter(old_path__in=candidates)

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
 from articles.querysets import ArticleQuerySet
@@ -780,3 +784,15 @@ def _refresh_search_vector_on_tag_change(sender, instance, action, pk_set, **kwa
         update_search_vectors([instance.pk])
     elif pk_set:  # tag.article_set.add(...): instance is the tag, pk_set the articles
         update_search_vectors(pk_set)
+
+
+def tag_slug(name: str) -> str:
+    """The ASCII slug of a tag's address; a name without letters or digits gets a hash."""
+    return slugify(name) or "tag-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
+@receiver(pre_save, sender=Tag)
+def _give_every_tag_an_address(sender, instance, **kwargs):
+    """taggit slugifies «!!!» or an emoji to "", which no URL can carry."""
+    if not instance.slug:
+        instance.slug = tag_slug(instance.name)

@@ -24,6 +24,8 @@ from articles.models import Article, Section
 ARTICLES_PER_SITEMAP = 10_000
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap.
+# PostgreSQL's OFFSET is a bigint: a page past it cannot exist (and must not reach the query).
+MAX_SITEMAP_PAGE = (2**63 - 1) // ARTICLES_PER_SITEMAP
 
 
 class SiteUrlSitemap(Sitemap):
@@ -118,7 +120,7 @@ def articles_page(request):
     except ValueError:
         raise Http404("Pagina inesistente") from None
     limit = ArticleSitemap.limit
-    if page < 1:
+    if not 1 <= page <= MAX_SITEMAP_PAGE:
         raise Http404("Pagina inesistente")
     rows = list(
         Article.objects.published()

@@ -291,9 +291,13 @@ class ArchiveMonthView(PaginatedListView):
 
     def get_queryset(self):
         year, month = self.kwargs["year"], self.kwargs["month"]
-        if not (1 <= month <= 12 and 1990 <= year <= 9999):
+        # A month that has not begun holds nothing published (embargoes hide the future).
+        today = timezone.localdate()
+        if not (1 <= month <= 12 and 1990 <= year <= today.year):
             raise Http404("Mese inesistente")
         self.month = date(year, month, 1)
+        if self.month > today:
+            raise Http404("Mese inesistente")
         last_day = calendar.monthrange(year, month)[1]
         start = timezone.make_aware(datetime.combine(self.month, time.min))
         end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
+    "sanita33.adminquery.AdminQueryMiddleware",
     # Admin brute-force lock-out; last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -388,6 +389,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tag addresses are /tag/<slug>/ with an ASCII slug: «Sanità» becomes "sanita".
+TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
 # Logging -------------------------------------------------------------------
 # JSON lines in production (one per request, plus errors with the request id);

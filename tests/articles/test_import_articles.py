@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
+from articles.management.commands.import_articles import MAX_LINE_BYTES
 from articles.models import Article, ArticleLabel, Author, Person, Section
 from articles.search import search_articles
 
@@ -157,13 +158,120 @@ def test_malformed_json_names_its_line_and_its_batch_is_not_written(tmp_path):
         (line(1, kind="podcast"), "tipo «podcast» sconosciuto"),
         (line(1, tags="AIFA"), "«tags» deve essere una lista"),
         ([1, 2], "ogni riga deve essere un oggetto JSON"),
+        ("null", "ogni riga deve essere un oggetto JSON"),
+        (line(1, title=5), "il campo «title» deve essere un testo"),
+        (line(1, id=["c-1"]), "il campo «id» deve essere un testo"),
+        (line(1, published_at=20250101), "il campo «published_at» deve essere un testo"),
+        (line(1, authors="Giulia Conti"), "«authors» deve essere una lista"),
+        (line(1, authors=["Giulia Conti"]), "ogni voce di «authors» deve avere almeno un «name»"),
+        (line(1, interviewee="Marta"), "ogni voce di «interviewee» deve avere almeno un «name»"),
+        (line(1, is_featured="no"), "«is_featured» deve essere true o false"),
+        (line(1, label=1.5), "«label» deve essere un testo"),
+        (line(1, section=""), "il campo obbligatorio «section» è vuoto"),
+        (line(1, section="s" * 101), "il campo «section» supera 100 caratteri"),
+        (line(1, slug="Perché sì"), "slug non valido: 'Perché sì'"),
+        (line(1, slug="a/b"), "slug non valido: 'a/b'"),
+        (line(1, published_at="9999-12-31T23:59:59-05:00"), "data «published_at» fuori"),
+        (line(1, published_at="0001-01-01"), "data «published_at» fuori"),
+        (line(1, section="aa", section_parent="aa"), "la sezione «aa» non può stare dentro"),
+        ('{"id": "c-1", "title": "a\\ud800b"}', "il testo contiene un carattere non valido"),
+        ('{"id": "c-1", "tags": ["\\udfff"]}', "il testo contiene un carattere non valido"),
+        ('{"id": 1' + "0" * 5000 + "}", "JSON non valido (numero troppo lungo"),
+        ("[" * 100_000 + "]" * 100_000, "JSON non valido (numero troppo lungo"),
+        ('{"id": "c-1"', "JSON non valido"),
     ],
 )
 def test_invalid_lines_are_refused_with_a_reason(tmp_path, row, message):
     with pytest.raises(CommandError) as caught:
         run(write(tmp_path, [row]))
     assert str(caught.value).startswith(f"riga 1: {message}")
+    assert "\n" not in str(caught.value)
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bytes_that_are_not_utf8_name_their_line_and_keep_earlier_batches(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    good = [json.dumps(line(n)).encode() + b"\n" for n in (1, 2, 3)]
+    path.write_bytes(b"".join(good) + b'{"id": "c-000004", "title": "caff\xe8"}\n')
+    with pytest.raises(CommandError) as caught:
+        run(str(path), batch_size=2)
+    assert str(caught.value).startswith("riga 4: il testo non è UTF-8 (byte 34 della riga)")
+    assert sorted(Article.objects.values_list("external_id", flat=True)) == [
+        "corpus:c-000001",
+        "corpus:c-000002",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_line_past_the_size_limit_is_refused_without_reading_it_whole(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    with path.open("wb") as handle:
+        handle.write(json.dumps(line(1)).encode() + b"\n")
+        handle.write(b'{"id": "c-2", "body_html": "' + b"x" * MAX_LINE_BYTES + b'"}\n')
+    with pytest.raises(CommandError) as caught:
+        run(str(path))
+    assert str(caught.value).startswith("riga 2: la riga supera 10 MB")
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content", ["", "\n\n   \n"], ids=["empty", "blank-lines"])
+def test_a_file_without_articles_is_an_error(tmp_path, content):
+    path = tmp_path / "vuoto.jsonl"
+    path.write_text(content)
+    with pytest.raises(CommandError, match="il file non contiene nessun articolo"):
+        run(str(path))
+
+
+@pytest.mark.django_db
+def test_a_directory_is_a_one_line_error(tmp_path):
+    with pytest.raises(CommandError, match="impossibile leggere .*: Is a directory"):
+        run(str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_nul_characters_anywhere_in_a_line_are_dropped(tmp_path):
+    row = line(
+        1,
+        title="Liste\x00 d'attesa",
+        tags=["AI\x00FA"],
+        authors=[{"name": "Giulia\x00 Conti", "slug": "giulia-conti"}],
+    )
+    run(write(tmp_path, [row]))
+    article = Article.objects.get()
+    assert article.title == "Liste d'attesa"
+    assert list(article.tags.names()) == ["AIFA"]
+    assert Author.objects.get().name == "Giulia Conti"
+
+
+@pytest.mark.django_db
+def test_sections_nesting_into_each_other_are_refused_at_the_closing_line(tmp_path):
+    rows = [
+        line(1, section="a", section_name="A", section_parent="b"),
+        line(2, section="b", section_name="B", section_parent="a"),
+    ]
+    with pytest.raises(CommandError) as caught:
+        run(write(tmp_path, rows), batch_size=1)
+    assert str(caught.value).startswith("riga 2: la sezione «b» finirebbe dentro sé stessa")
+    assert Section.objects.get(slug="b").parent is None
+    assert Section.objects.get(slug="a").parent.slug == "b"
+    assert list(Article.objects.values_list("external_id", flat=True)) == ["corpus:c-000001"]
+
+
+@pytest.mark.django_db
+def test_long_author_and_section_keys_are_imported_and_found_again(tmp_path):
+    row = line(
+        1,
+        section_parent="p" * 100,
+        authors=[{"name": "Giulia Conti", "slug": "g" * 300}],
+        interviewee={"name": "M" * 150},
+    )
+    path = write(tmp_path, [row])
+    run(path)
+    assert "0 nuovi, 0 aggiornati, 1 invariati" in run(path)
+    assert (Author.objects.count(), Person.objects.count(), Section.objects.count()) == (1, 1, 2)
+    assert Section.objects.get(slug="biotech").parent.name == "p" * 100
 
 
 @pytest.mark.django_db

@@ -142,3 +142,87 @@ def test_dry_run_reads_everything_and_saves_nothing():
     assert "5 articoli nuovi" in out.getvalue()
     assert "nulla è stato salvato" in out.getvalue()
     assert not Article.objects.exists() and not Section.objects.exists()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<rss><channel><item><title>&lol9;</title></item></channel></rss>"""
+
+EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss><channel><item><title>&xxe;</title><wp:post_id>1</wp:post_id></item></channel></rss>"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (BILLION_LAUGHS, "costrutti non ammessi (EntitiesForbidden)"),
+        (EXTERNAL_ENTITY, "costrutti non ammessi (EntitiesForbidden)"),
+        (b"", "incompleto o non valido (riga 1"),
+        (b"<rss><channel><title>caff\xe8</title></channel></rss>", "incompleto o non valido"),
+        (b"<rss><channel><title>&nbsp;</title></channel></rss>", "incompleto o non valido"),
+        (b"<rss><channel><title>&#0;</title></channel></rss>", "incompleto o non valido"),
+        (b"<altro/>", "non è un'esportazione WordPress"),
+    ],
+    ids=["billion-laughs", "external-entity", "empty", "latin1", "html-entity", "nul", "not-wxr"],
+)
+def test_hostile_or_broken_xml_is_one_line_and_writes_nothing(tmp_path, content, message):
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError) as caught:
+        run(bad)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not Article.objects.exists() and not Section.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/nonexistent/export.xml", None], ids=["missing", "directory"])
+def test_a_missing_file_or_a_directory_is_a_one_line_error(tmp_path, path):
+    with pytest.raises(CommandError, match="impossibile leggere"):
+        run(path or tmp_path)
+
+
+def edited(tmp_path, old: str, new: str) -> Path:
+    text = WXR.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "edited.xml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_a_publication_date_past_2100_stops_everything(tmp_path):
+    """Year 9999 overflowed when shown in Rome's time zone (admin list, archive)."""
+    path = edited(tmp_path, "2024-10-01 07:30:00", "9999-12-31 23:59:59")
+    with pytest.raises(CommandError) as caught:
+        run(path)
+    assert str(caught.value) == (
+        "articolo 13: data di pubblicazione fuori dall'intervallo 1900-2100 (9999-12-31); "
+        "nulla è stato importato"
+    )
+    assert not Article.objects.exists() and not Section.objects.exists()
+
+
+@pytest.mark.django_db
+def test_very_long_category_and_author_names_are_imported_and_found_again(tmp_path):
+    """Keys past the external id's 100 characters used to fail with a database traceback."""
+    path = edited(
+        tmp_path, "<![CDATA[mrossi]]></dc:creator>", "<![CDATA[" + "m" * 300 + "]]></dc:creator>"
+    )
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'nicename="biotech"', 'nicename="' + "b" * 300 + '"'
+        ),
+        encoding="utf-8",
+    )
+    assert "5 articoli nuovi" in run(path)
+    assert "0 articoli nuovi, 0 aggiornati, 5 invariati" in run(path)
+    assert article(12).section.slug == "b" * 100

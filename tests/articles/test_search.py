@@ -219,6 +219,43 @@ def test_odd_parameters_never_fail_with_500(client, params):
     assert client.get("/cerca/", params).status_code in (200, 404)
 
 
+@pytest.mark.parametrize(
+    "query_string",
+    [
+        "q=" + "vaccino%20" * 3000,  # 30 KB of query
+        "q=%26%7C%21%28%29%3A%2A%3C-%3E",  # only tsquery operators
+        "q=%22%22%22",
+        "q=-",
+        "q=OR%20AND%20NOT",
+        "q=%27%20OR%201%3D1%3B%20--",
+        "q=%25",
+        "q=%25%25%5F",
+        "q=%5C",
+        "q=%5C%5C%27%5C%22",
+        "q=%5Cud800",  # a surrogate spelled out
+        "q=%ED%A0%80",  # a lone surrogate encoded in UTF-8 (not UTF-8 at all)
+        "q=%ED%B0%80vaccino",
+        "q=%ff%fe",
+        "q=%00",
+        "q=%00vaccino%00",
+        "q=%c3",
+        "q=vaccino&q=%00",
+        "q[]=vaccino",
+    ],
+)
+def test_raw_query_strings_of_any_shape_give_a_page(client, query_string):
+    ArticleFactory(title="Vaccino antinfluenzale")
+    response = client.get(f"/cerca/?{query_string}")
+    assert response.status_code == 200
+    assert "Cerca" in response.content.decode()
+
+
+def test_nul_and_broken_bytes_around_a_word_still_find_it(client):
+    article = ArticleFactory(title="Vaccino antinfluenzale")
+    assert found(client.get("/cerca/?q=%00vaccino%00")) == [article]
+    assert found(client.get("/cerca/?q=%ED%A0%80vaccino")) == [article]
+
+
 def test_clean_query_bounds_length_and_strips_control_characters():
     assert clean_query("  a\x00b\tc  ") == "a b c"
     assert len(clean_query("x" * 5000)) == 200

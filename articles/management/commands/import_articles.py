@@ -6,9 +6,13 @@ running the same file again changes nothing and an edited file updates only
 what changed. Lines are read in batches, each written in one transaction with
 bulk operations, so memory stays constant whatever the file size.
 
-A malformed line stops the import with its line number: the batches before it
-are complete and stay (re-running after the fix goes on from there, since the
-import is idempotent); nothing of the batch holding the bad line is written.
+A malformed line (bad JSON or UTF-8, a wrong type, a missing field, a slug no
+address can carry, a date outside 1900-2100, a line over 10 MB, a section loop)
+stops the import with its line number: the batches before it are complete and
+stay (re-running after the fix goes on from there, since the import is
+idempotent); nothing of the batch holding the bad line is written. An empty
+file is an error too.
+
 An optional `label` per line goes to ArticleLabel (evaluation only).
 """
 
@@ -17,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
 
-from articles.importing import Catalog, Progress
+from articles.importing import EARLIEST_YEAR, LATEST_YEAR, Catalog, CatalogError, Progress
 from articles.models import Article, ArticleAuthor, ArticleLabel, ArticlePerson
 from articles.sanitize import clean_html
 from articles.search import ensure_configuration, update_search_vectors
@@ -48,10 +53,17 @@ COMPARED = (
     "is_featured",
 )
 KINDS = set(Article.Kind.values)
+# A line is one article: past this it is a broken file, not a long article.
+MAX_LINE_BYTES = 10 * 1024 * 1024
+# What the address /<section>/<slug>/ accepts.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class LineError(Exception):
-    pass
+    def __init__(self, message: str, *, line: int | None = None):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -111,13 +123,32 @@ def _named(value, what: str) -> dict:
     }
 
 
+def _clean_strings(value):
+    """Drop NUL (PostgreSQL cannot store it) and refuse lone surrogates (not UTF-8)."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            raise LineError("il testo contiene un carattere non valido (\\ud800-\\udfff isolato)")
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean_strings(k): _clean_strings(v) for k, v in value.items()}
+    return value
+
+
 def parse_line(text: str, line: int) -> Record:
     try:
         row = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LineError(f"JSON non valido ({exc.msg}, colonna {exc.colno})") from None
+    except (ValueError, RecursionError):  # a number past 4,300 digits, nesting past the stack
+        raise LineError(
+            "JSON non valido (numero troppo lungo o annidamento troppo profondo)"
+        ) from None
     if not isinstance(row, dict):
         raise LineError("ogni riga deve essere un oggetto JSON")
+    if "\\u" in text:  # only \u escapes can bring NUL or a surrogate into valid UTF-8 JSON
+        row = _clean_strings(row)
     external_id = _text(row, "id", required=True, max_length=100 - len(PREFIX))
     title = _text(row, "title", required=True, max_length=250)
     section = _text(row, "section", required=True, max_length=100)
@@ -126,6 +157,11 @@ def parse_line(text: str, line: int) -> Record:
         publish_at = datetime.fromisoformat(published)
     except ValueError:
         raise LineError(f"data «published_at» non valida: {published!r}") from None
+    if not EARLIEST_YEAR <= publish_at.year <= LATEST_YEAR:
+        raise LineError(
+            f"data «published_at» fuori dall'intervallo {EARLIEST_YEAR}-{LATEST_YEAR}: "
+            f"{published!r}"
+        )
     if timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)
     kind = _text(row, "kind") or Article.Kind.NEWS
@@ -142,6 +178,18 @@ def parse_line(text: str, line: int) -> Record:
     if label is not None and not isinstance(label, str | int):
         raise LineError("«label» deve essere un testo")
     slug = _text(row, "slug", max_length=250) or slugify(f"{title}-{external_id}")
+    if not SLUG.fullmatch(slug):
+        raise LineError(
+            f"slug non valido: {slug!r} (solo lettere senza accenti, cifre, - e _)"
+            if row.get("slug")
+            else "il titolo e l'«id» non danno uno slug: indica «slug»"
+        )
+    section_parent = _text(row, "section_parent", max_length=100)
+    if section_parent == section:
+        raise LineError(f"la sezione «{section}» non può stare dentro sé stessa")
+    is_featured = row.get("is_featured")
+    if is_featured is not None and not isinstance(is_featured, bool):
+        raise LineError("«is_featured» deve essere true o false")
     return Record(
         line=line,
         external_id=PREFIX + external_id,
@@ -149,13 +197,13 @@ def parse_line(text: str, line: int) -> Record:
         slug=slug[:250],
         standfirst=_text(row, "standfirst"),
         body=_text(row, "body_html"),
-        section=(section, _text(row, "section_name") or section, _text(row, "section_parent")),
+        section=(section, _text(row, "section_name") or section, section_parent),
         tags=list(dict.fromkeys(t.strip()[:100] for t in tags if t.strip())),
         authors=[_named(a, "authors") for a in authors],
         interviewee=_named(interviewee, "interviewee") if interviewee else None,
         kind=kind,
         publish_at=publish_at,
-        is_featured=bool(row.get("is_featured")),
+        is_featured=bool(is_featured),
         label=str(label)[:200] if label is not None else None,
     )
 
@@ -175,13 +223,17 @@ class Importer:
         """Write one batch; return the ids whose search vector must be (re)computed."""
         values = {}
         for record in batch:
+            try:
+                section_id = self.section_id(record)
+            except CatalogError as exc:
+                raise LineError(str(exc), line=record.line) from None
             values[record.external_id] = {
                 "title": record.title,
                 "slug": record.slug,
                 "standfirst": record.standfirst,
                 # bulk_create bypasses Article.save(): sanitise here.
                 "body": clean_html(record.body),
-                "section_id": self.section_id(record),
+                "section_id": section_id,
                 "kind": record.kind,
                 "publish_at": record.publish_at,
                 "is_featured": record.is_featured,
@@ -401,34 +453,50 @@ class Command(BaseCommand):
         batch: list[Record] = []
         done_bytes = 0
         seen = 0
+        number = 0
+
+        def refuse(line: int, reason: str) -> CommandError:
+            kept = importer.totals.created + importer.totals.updated
+            return CommandError(
+                f"riga {line}: {reason}; nessun articolo di questo blocco è stato scritto "
+                f"({kept} già importati restano: correggi la riga e ripeti il comando)"
+            )
+
+        def write(records: list[Record]) -> None:
+            try:
+                vectors.submit(importer.write(records))
+            except LineError as exc:
+                raise refuse(exc.line, str(exc)) from None
+
         with handle, contextlib.closing(vectors):
-            for number, raw in enumerate(handle, start=1):
+            # readline with a limit: a file without newlines cannot fill the memory.
+            while raw := handle.readline(MAX_LINE_BYTES + 1):
+                number += 1
                 done_bytes += len(raw)
+                if len(raw) > MAX_LINE_BYTES:
+                    raise refuse(number, f"la riga supera {MAX_LINE_BYTES // 2**20} MB")
                 try:
                     text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    raise CommandError(
-                        f"riga {number}: il testo non è UTF-8; nessun articolo di questo "
-                        f"blocco è stato scritto"
+                except UnicodeDecodeError as exc:
+                    raise refuse(
+                        number, f"il testo non è UTF-8 (byte {exc.start + 1} della riga)"
                     ) from None
                 if not text.strip():
                     continue
                 try:
                     batch.append(parse_line(text, number))
                 except LineError as exc:
-                    raise CommandError(
-                        f"riga {number}: {exc}; nessun articolo di questo blocco è stato scritto "
-                        f"({importer.totals.created + importer.totals.updated} già importati "
-                        f"restano: correggi la riga e ripeti il comando)"
-                    ) from None
+                    raise refuse(number, str(exc)) from None
                 seen += 1
                 if len(batch) >= batch_size:
                     if not dry_run:
-                        vectors.submit(importer.write(batch))
+                        write(batch)
                     batch = []
                     progress.update(done_bytes, seen)
             if batch and not dry_run:
-                vectors.submit(importer.write(batch))
+                write(batch)
+        if not seen:
+            raise CommandError(f"{file}: il file non contiene nessun articolo")
         progress.update(size, seen)
         progress.finish()
         elapsed = time.monotonic() - started

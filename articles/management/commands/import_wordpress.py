@@ -9,9 +9,9 @@ downloaded) and every post's old permalink answers with a redirect.
 
 The file is read as a stream (defusedxml's iterparse: no entity expansion, no
 external resources). Everything is written in one transaction: a truncated or
-malformed file stops with one line and leaves the database as it was. Posts
-are keyed on the site and the WordPress post id, so importing the same file
-again changes nothing.
+malformed file or a publication date outside 1900-2100 stops with one line and
+leaves the database as it was. Posts are keyed on the site and the WordPress
+post id, so importing the same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.importing import Catalog, unique_slug
+from articles.importing import EARLIEST_YEAR, LATEST_YEAR, Catalog, CatalogError, unique_slug
 from articles.models import STANDFIRST_MAX_LENGTH, Article, ArticleAuthor, ArticleRedirect
 from articles.sanitize import clean_html
 from articles.search import update_search_vectors
@@ -128,6 +128,8 @@ class Command(BaseCommand):
             ) from None
         except OSError as exc:
             raise CommandError(f"impossibile leggere {file}: {exc.strerror}") from None
+        except CatalogError as exc:
+            raise CommandError(f"{exc}; nulla è stato importato") from None
         if verbosity >= 1:
             c, created = self.counts, self.catalog.created
             self.stdout.write(
@@ -238,6 +240,11 @@ class Command(BaseCommand):
             publish_at = publish_at or timezone.now()
         if status not in ("publish", "future"):
             publish_at = None
+        elif not EARLIEST_YEAR <= publish_at.year <= LATEST_YEAR:
+            raise CommandError(
+                f"articolo {key}: data di pubblicazione fuori dall'intervallo "
+                f"{EARLIEST_YEAR}-{LATEST_YEAR} ({publish_at:%Y-%m-%d}); nulla è stato importato"
+            )
         standfirst = plain(text_of(element, "encoded", namespace_part="excerpt"))
         fields = {
             "title": title[:250],
