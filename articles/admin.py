@@ -46,10 +46,12 @@ from articles.models import (
     Source,
 )
 from articles.signing import PREVIEW_LINK_MAX_AGE, preview_url
+from sanita33.security import AdminLoginForm
 
 admin.site.site_header = _("Sanità33 · Redazione")
 admin.site.site_title = _("Sanità33 Redazione")
 admin.site.index_title = _("Scrivania")
+admin.site.login_form = AdminLoginForm
 
 # Restoring an old revision brings back the content, never the workflow state:
 # publishing and withdrawing go through the services and their checks, and the

@@ -13,15 +13,19 @@ import hashlib
 import ipaddress
 import re
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.signals import setting_changed
+from django.core.validators import MaxLengthValidator
 from django.dispatch import receiver
-from django.views import defaults
 
 STAFF_PREFIXES = ("/ckeditor/",)
+# Statuses answered with templates/error_base.html pages (404 is a normal page).
+ERROR_PAGE_STATUSES = frozenset({400, 403, 500, 503})
 
 
 def client_ip(request) -> str:
@@ -43,6 +47,20 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(hops[-count]))
     except ValueError:
         return remote
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin login, refusing an over-long username before anyone authenticates.
+
+    AuthenticationForm sets the username field's max_length after the field is
+    built, so Django never validates it: a 100,000-character name reached
+    authenticate() and django-axes' failure record (a 255-character column).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 def is_staff_path(path: str) -> bool:
@@ -71,28 +89,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
-        if parts.config is None and is_staff_path(request.path_info):
+        staff = parts.config is None and is_staff_path(request.path_info)
+        if staff:
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
+        update = dict(parts.update or {})
         if origins := media_origins():
-            update = dict(parts.update or {})
             update["img-src"] = [*update.get("img-src", ()), *origins]
-            parts.update = update
+        # Error pages' own stylesheet. Not on staff paths: there 'unsafe-inline' already
+        # allows it, and a hash next to it would make browsers ignore 'unsafe-inline'.
+        if response.status_code in ERROR_PAGE_STATUSES and not staff:
+            update["style-src"] = [*update.get("style-src", ()), *error_page_style_sources()]
+        parts.update = update or parts.update
         return parts
 
 
-STYLE_ELEMENT = re.compile(rb"<style>(.*?)</style>", re.DOTALL)
+STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 
-def server_error(request):
-    """Django's 500 page, whose one inline stylesheet the policy allows by its hash.
+@cache
+def error_page_style_sources() -> tuple[str, ...]:
+    """The hash source of the error pages' one inline stylesheet (error_base.html).
 
-    The page carries its styles inline because it must render when static
-    files or the database are what failed.
+    Error pages (400, 403 CSRF, 500, 503) carry their styles
+    inline because they must render when static files or the database are what
+    failed. Hashed from the template itself, not from the response, so text an
+    attacker gets reflected into an error page can never be allowed.
     """
-    response = defaults.server_error(request)
-    hashes = [
-        f"'sha256-{base64.b64encode(hashlib.sha256(css).digest()).decode()}'"
-        for css in STYLE_ELEMENT.findall(response.content)
-    ]
-    response._csp_update = {"style-src": hashes}
-    return response
+    template = Path(settings.BASE_DIR) / "templates" / "error_base.html"
+    return tuple(
+        f"'sha256-{base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()}'"
+        for css in STYLE_ELEMENT.findall(template.read_text())
+    )

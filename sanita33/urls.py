@@ -8,9 +8,6 @@ from django.views.static import serve
 from articles.images import ckeditor_upload
 from articles.views import PrivacyView
 from sanita33.health import healthz
-from sanita33.security import server_error
-
-handler500 = server_error
 
 
 def favicon(request):

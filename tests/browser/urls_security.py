@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from sanita33.security import server_error
 from tests.browser.urls import urlpatterns as browser_urlpatterns
 
 
@@ -10,5 +9,5 @@ def broken_page(request):
     raise RuntimeError("a page that fails, for the 500 page's test")
 
 
-handler500 = server_error
+handler500 = "sanita33.outage.server_error"
 urlpatterns = [path("prova-errore/", broken_page), *browser_urlpatterns]
