@@ -140,7 +140,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, reusing one redis-py client (sanita33/rediscache.py).
+            "BACKEND": "sanita33.rediscache.RedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) may share one Redis.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sanita33"),
