@@ -158,7 +158,9 @@ PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
 # conditional-get middleware answers 304 for cached and fresh pages alike.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 if PAGE_CACHE:
-    _after = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    # First after the request log: a hit runs no other middleware, and a stored
+    # page keeps every header the others add (security, ETag).
+    _after = MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
     MIDDLEWARE[_after:_after] = [
         "django.middleware.http.ConditionalGetMiddleware",
         "sanita33.pagecache.PageCacheMiddleware",

@@ -26,6 +26,19 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The page cache switched on where PAGE_CACHE=1 puts it (tests run with it off)."""
+    settings.VAR_DIR = tmp_path
+    after = settings.MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:after],
+        "django.middleware.http.ConditionalGetMiddleware",
+        "sanita33.pagecache.PageCacheMiddleware",
+        *settings.MIDDLEWARE[after:],
+    ]
+
+
 def require_tool(path, what: str):
     """A checker the tests need: skip without it locally, fail in CI where it must exist."""
     if path is not None and path.exists():

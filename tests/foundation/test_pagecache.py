@@ -1,6 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.test import RequestFactory
 from django.utils import timezone
 
 from sanita33 import pagecache
@@ -9,14 +13,8 @@ from tests.factories import ArticleFactory, UserFactory
 
 
 @pytest.fixture
-def cached_site(settings, tmp_path):
+def cached_site(settings, page_cache):
     settings.ROOT_URLCONF = "tests.urls_pagecache"
-    settings.VAR_DIR = tmp_path
-    settings.MIDDLEWARE = [
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-        *settings.MIDDLEWARE,
-    ]
     urls_pagecache.calls["count"] = 0
     return urls_pagecache.calls
 
@@ -39,6 +37,20 @@ def test_publishing_makes_cached_pages_fresh_at_once(
     client.get("/titles/")
     with django_capture_on_commit_callbacks(execute=True):
         ArticleFactory(title="Secondo")
+    response = client.get("/titles/")
+    assert response["X-Cache"] == "MISS"
+    assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
+
+
+def test_a_page_cached_before_a_publish_is_not_served_once_another_page_refills(
+    client, cached_site, django_capture_on_commit_callbacks, db
+):
+    """Another page's miss stores the new version's state; the old page must not pass."""
+    ArticleFactory(title="Primo")
+    client.get("/titles/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(title="Secondo")
+    client.get("/cookie/")
     response = client.get("/titles/")
     assert response["X-Cache"] == "MISS"
     assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
@@ -114,3 +126,150 @@ def test_with_the_database_unreachable_pages_are_served_uncached(
     response = client.get("/titles/")
     assert response.status_code == 200
     assert "X-Cache" not in response
+
+
+# Hits answered in front of Django (PageCacheApplication, what gunicorn runs) -----
+
+
+class Django:
+    """Django's WSGI handler, counting the requests that reach it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+def wsgi_get(application, path, method="GET", **headers):
+    """Status, headers and body of one request through a WSGI application."""
+    environ = RequestFactory().generic(method, path, headers=headers).environ
+    started = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        started.update(status=status, headers=response_headers)
+
+    # As Django's test client does: keep the test's transaction open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        iterable = application(environ, start_response)
+        body = b"".join(iterable)
+        if hasattr(iterable, "close"):
+            iterable.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    names = [name.lower() for name, _ in started["headers"]]
+    assert len(names) == len(set(names)), f"repeated headers: {started['headers']}"
+    return started["status"], dict(started["headers"]), body
+
+
+@pytest.fixture
+def front(cached_site):
+    django = Django()
+    return pagecache.PageCacheApplication(django), django
+
+
+def test_hits_are_answered_before_django_with_every_header_of_the_page(front, db):
+    application, django = front
+    ArticleFactory(title="Primo")
+    miss = wsgi_get(application, "/titles/")
+    hit = wsgi_get(application, "/titles/")
+
+    assert django.calls == 1
+    assert (miss[0], hit[0]) == ("200 OK", "200 OK")
+    assert hit[2] == miss[2] == b"Primo"
+    assert (miss[1]["X-Cache"], hit[1]["X-Cache"]) == ("MISS", "HIT")
+    for name in ("ETag", "Cache-Control", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[1][name] == miss[1][name]
+    assert hit[1]["X-Request-ID"] != miss[1]["X-Request-ID"]
+
+
+def test_a_head_hit_has_the_headers_and_no_body(front, db):
+    application, django = front
+    ArticleFactory(title="Primo")
+    wsgi_get(application, "/titles/")
+    status, headers, body = wsgi_get(application, "/titles/", method="HEAD")
+    assert (django.calls, status, headers["X-Cache"], body) == (1, "200 OK", "HIT", b"")
+    assert headers["Content-Length"] == "5"
+
+
+def test_staff_with_a_session_cookie_bypass_the_hits_in_front_of_django(front, db):
+    application, django = front
+    ArticleFactory(title="Primo")
+    wsgi_get(application, "/titles/")
+    status, headers, _ = wsgi_get(application, "/titles/", cookie="a=1; sessionid=abc")
+    assert django.calls == 2
+    assert "X-Cache" not in headers
+
+
+def test_a_publish_is_visible_at_once_in_front_of_django(
+    front, django_capture_on_commit_callbacks, db
+):
+    application, django = front
+    ArticleFactory(title="Primo")
+    wsgi_get(application, "/titles/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(title="Secondo")
+    _, headers, body = wsgi_get(application, "/titles/")
+    assert django.calls == 2
+    assert headers["X-Cache"] == "MISS"
+    assert set(body.decode().split("|")) == {"Primo", "Secondo"}
+
+
+def test_revalidations_get_304_from_the_cached_page(front, db):
+    application, django = front
+    ArticleFactory(title="Primo")
+    etag = wsgi_get(application, "/titles/")[1]["ETag"]
+    status, headers, body = wsgi_get(application, "/titles/", if_none_match=etag)
+    assert (status, body) == ("304 Not Modified", b"")
+    assert headers["ETag"] == etag
+    assert cached_site_count() == 1
+
+
+def test_an_http_request_never_gets_the_page_cached_for_https(cached_site, settings, db):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    application = pagecache.PageCacheApplication(Django())
+    ArticleFactory(title="Primo")
+    for _ in range(2):
+        secure = wsgi_get(application, "/titles/", x_forwarded_proto="https")
+    plain = wsgi_get(application, "/titles/", x_forwarded_proto="http")
+    assert (secure[0], secure[1]["X-Cache"]) == ("200 OK", "HIT")
+    assert plain[0] == "301 Moved Permanently"
+    assert plain[1]["Location"].startswith("https://")
+
+
+def test_a_failing_cache_in_front_of_django_leaves_the_page_to_django(front, monkeypatch, db):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    application, django = front
+    ArticleFactory(title="Primo")
+    wsgi_get(application, "/titles/")
+
+    calls, real_lookup = [], pagecache.lookup
+
+    def drops_the_first_call(key):
+        calls.append(key)
+        if len(calls) == 1:
+            raise RedisConnectionError("connection reset")
+        return real_lookup(key)
+
+    monkeypatch.setattr(pagecache, "lookup", drops_the_first_call)
+    status, _, body = wsgi_get(application, "/titles/")
+    assert (django.calls, status, body) == (2, "200 OK", b"Primo")
+
+
+def cached_site_count() -> int:
+    return urls_pagecache.calls["count"]
+
+
+def test_public_pages_vary_on_nothing_so_a_cdn_keeps_one_copy_of_each(client, page_cache, db):
+    """The site has one language: no `Vary: Accept-Language` splitting CDN entries."""
+    article = ArticleFactory()
+    for url in ("/", article.get_absolute_url(), article.section.get_absolute_url()):
+        response = client.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
+        assert (response.status_code, response.get("Vary")) == (200, None), url
