@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
+from articles.links import cached_reverse
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_html
 
@@ -142,7 +142,7 @@ class Section(models.Model):
         cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -234,7 +234,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author", slug=self.slug)
 
 
 class Person(models.Model):
@@ -268,7 +268,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return cached_reverse("articles:person", slug=self.slug)
 
 
 class Article(models.Model):
@@ -475,7 +475,7 @@ class Article(models.Model):
         schedule_lead_image_renditions(self)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+        return cached_reverse("articles:detail", section=self.section.slug, slug=self.slug)
 
     def is_published(self, now=None) -> bool:
         """Mirror of ArticleQuerySet.published() for one instance."""

@@ -16,7 +16,6 @@ from django.db.models import Q, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -24,6 +23,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import pages
+from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.related import related_articles
 from articles.search import Filters, clean_query, highlight, search_articles, suggest
@@ -196,7 +196,7 @@ def article_structured_data(article: Article, context: dict) -> list[dict]:
             {
                 "@type": "Person",
                 "name": author["name"],
-                "url": absolute(reverse("articles:author", args=[author["slug"]])),
+                "url": absolute(cached_reverse("articles:author", slug=author["slug"])),
             }
             for author in article.byline
         ]
