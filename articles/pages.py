@@ -56,6 +56,27 @@ def cards(queryset: QuerySet[Article]) -> QuerySet[Article]:
     )
 
 
+class NewestCards:
+    """Cards of a list page, newest first, for Django's Paginator.
+
+    Paginating the card query itself would make PostgreSQL build every card
+    it skips (the byline subquery included) before OFFSET throws it away: page
+    155 of a section built 3,100 cards to show 20. Here the page's ids come from
+    a subquery that reads the (section, publish_at, id) index alone, and only
+    those 20 cards are built; still one query per page.
+    """
+
+    def __init__(self, queryset: QuerySet[Article]):
+        self.queryset = queryset.newest_first()
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[Article]:
+        ids = self.queryset.values("pk")[page]
+        return list(cards(Article.objects.filter(pk__in=ids)).newest_first())
+
+
 def full_page(queryset: QuerySet[Article]) -> QuerySet[Article]:
     """Everything the article page shows, in the article's own row."""
     return queryset.select_related(

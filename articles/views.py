@@ -105,7 +105,7 @@ class SectionView(PaginatedListView):
         self.section = section
         self.subsections = [s for s in found if s is not section]
         self.in_section = Article.objects.published().in_section(section)
-        return pages.cards(self.in_section.newest_first())
+        return pages.NewestCards(self.in_section)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -254,8 +254,8 @@ class AuthorView(PaginatedListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return pages.cards(
-            Article.objects.published().filter(article_authors__author=self.author).newest_first()
+        return pages.NewestCards(
+            Article.objects.published().filter(article_authors__author=self.author)
         )
 
     def get_context_data(self, **kwargs):
@@ -267,8 +267,8 @@ class PersonView(PaginatedListView):
 
     def get_queryset(self):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
-        return pages.cards(
-            Article.objects.published().filter(article_people__person=self.person).newest_first()
+        return pages.NewestCards(
+            Article.objects.published().filter(article_people__person=self.person)
         )
 
     def get_context_data(self, **kwargs):
@@ -280,7 +280,7 @@ class TagView(PaginatedListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return pages.cards(Article.objects.published().filter(tags=self.tag).newest_first())
+        return pages.NewestCards(Article.objects.published().filter(tags=self.tag))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -297,9 +297,7 @@ class ArchiveMonthView(PaginatedListView):
         last_day = calendar.monthrange(year, month)[1]
         start = timezone.make_aware(datetime.combine(self.month, time.min))
         end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))
-        return pages.cards(
-            Article.objects.published().filter(publish_at__range=(start, end)).newest_first()
-        )
+        return pages.NewestCards(Article.objects.published().filter(publish_at__range=(start, end)))
 
     def get_context_data(self, **kwargs):
         previous = (self.month - timedelta(days=1)).replace(day=1)

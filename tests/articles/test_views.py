@@ -266,6 +266,20 @@ def test_person_page_lists_articles_with_them(client, django_assert_num_queries)
     assert "Policlinico di Milano" in response.content.decode()
 
 
+def test_section_pages_show_every_article_once_newest_first(client):
+    section = SectionFactory(slug="ricerca")
+    now = timezone.now()
+    # Created oldest-first and with shuffled times, so id order is not date order.
+    hours = [7, 3, 22, 15, 0, 11, 19, 5, 26, 9, 14, 1, 24, 17, 8, 20, 2, 12, 25, 6, 16, 4, 23]
+    articles = [ArticleFactory(section=section, publish_at=now - timedelta(hours=h)) for h in hours]
+    newest_first = sorted(articles, key=lambda a: a.publish_at, reverse=True)
+    shown = [
+        *client.get("/ricerca/").context["articles"],
+        *client.get("/ricerca/?page=2").context["articles"],
+    ]
+    assert shown == newest_first
+
+
 def test_tag_page_is_paginated(client, django_assert_num_queries):
     for _ in range(21):
         ArticleFactory(tags=["vaccini"], authors=[AuthorFactory()])
