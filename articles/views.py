@@ -25,12 +25,10 @@ from taggit.models import Tag
 from articles import pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
-from articles.related import related_articles
 from articles.search import Filters, clean_query, highlight, search_articles, suggest
 from articles.templatetags.articles import mese_it
 
 PAGE_SIZE = 20
-RELATED_LIMIT = 4
 HOME_TOP = 5
 HOME_LATEST = 8
 HOME_PER_SECTION = 4
@@ -144,19 +142,11 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        related = related_articles(article, limit=RELATED_LIMIT)
-        # Until the stored list is filled, the section's newest articles stand in.
-        # The query runs either way so the page costs the same number of queries.
-        same_section = list(
-            Article.objects.published()
-            .filter(section=article.section_id)
-            .exclude(pk=article.pk)
-            .select_related("section")
-            .defer("body", "search_vector")
-            .newest_first()[:RELATED_LIMIT]
-        )
-        if not related and article.related_enabled:
-            related = same_section
+        related = []
+        if article.related_enabled:
+            # Until the stored list is filled, the section's newest articles stand in.
+            rows = article.related_list or article.section_newest
+            related = [pages.RelatedCard.from_row(row) for row in rows]
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
         context = super().get_context_data(
             related=related,
