@@ -25,7 +25,7 @@ from taggit.models import Tag
 from articles import pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
-from articles.search import Filters, clean_query, highlight, search_articles, suggest
+from articles.search import Filters, SearchResults, clean_query, highlight, suggest
 from articles.templatetags.articles import mese_it
 
 PAGE_SIZE = 20
@@ -357,7 +357,7 @@ class SearchView(PaginatedListView):
             date_from=data.get("dal"),
             date_to=data.get("al"),
         )
-        return pages.cards(search_articles(self.query, filters))
+        return SearchResults(self.query, filters, prepare=pages.cards)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

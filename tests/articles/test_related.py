@@ -137,9 +137,7 @@ def test_the_article_page_shows_the_stored_list_without_withdrawn_targets(newsro
     assert first.get_absolute_url() not in html and second.get_absolute_url() not in html
 
 
-def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(
-    newsroom, client, monkeypatch
-):
+def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(newsroom, client, monkeypatch):
     """The page's compiled SQL takes the current time on every request."""
     related.recompute_all()
     article = newsroom["cuore"][0]
