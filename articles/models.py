@@ -454,6 +454,13 @@ class Article(models.Model):
                 condition=models.Q(status="published"),
                 name="article_section_live_idx",
             ),
+            # The same for all published articles (sitemap pages, newest lists).
+            models.Index(
+                fields=["-publish_at", "-id"],
+                include=["unpublish_at"],
+                condition=models.Q(status="published"),
+                name="article_live_idx",
+            ),
             models.Index(
                 fields=["-is_featured", "-priority", "-publish_at"], name="article_home_idx"
             ),
