@@ -39,7 +39,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 
-from sanita33 import requestlog
+from sanita33 import pagemirror, requestlog
 
 VERSION_KEY = "pagecache:version"
 STATE_KEY = "pagecache:state"
@@ -99,10 +99,11 @@ def _bump_stored_version() -> None:
         cache.delete(STATE_KEY)
         return
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:
-        cache.add(VERSION_KEY, 2, None)
+        version = 2 if cache.add(VERSION_KEY, 2, None) else cache.get(VERSION_KEY)
     cache.delete(STATE_KEY)
+    pagemirror.publish(version)
 
 
 def _read(*keys: str) -> tuple[str | None, dict]:
@@ -168,17 +169,29 @@ def request_key(environ: dict) -> str | None:
 
 
 def lookup(key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
-    """Status, headers and body of the cached page, if it is current; one round trip."""
+    """Status, headers and body of the cached page, if it is current.
+
+    One cache round trip, or none with Redis when this process's mirror of the
+    version is current and holds the page (sanita33/pagemirror.py).
+    """
+    shared = not _uses_local_memory()
+    if shared:
+        generation, version, until = pagemirror.mirror.current()
+        if version is not None and (until is None or time.time() < until):
+            entry = pagemirror.mirror.page(key, version)
+            if entry is not None:
+                return entry[1:]
     stored, found = _read(STATE_KEY, key)
     state, entry = found.get(STATE_KEY), found.get(key)
-    if stored is None or state is None or entry is None:
+    if stored is None or state is None or state["stored"] != stored:
         return None
-    version, status, headers, body = entry
-    if version != stored or state["stored"] != stored:
+    if shared:
+        pagemirror.mirror.remember(generation, stored, state["until"], key, entry)
+    if entry is None or entry[0] != stored:
         return None
     if state["until"] is not None and time.time() >= state["until"]:
         return None  # a scheduled change is due: the middleware bumps the version
-    return status, headers, body
+    return entry[1:]
 
 
 def is_cacheable_response(response) -> bool:

@@ -1,3 +1,6 @@
+import os
+import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -7,7 +10,7 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 from django.utils import timezone
 
-from sanita33 import pagecache
+from sanita33 import pagecache, pagemirror
 from tests import urls_pagecache
 from tests.factories import ArticleFactory, UserFactory
 
@@ -273,3 +276,95 @@ def test_public_pages_vary_on_nothing_so_a_cdn_keeps_one_copy_of_each(client, pa
     for url in ("/", article.get_absolute_url(), article.section.get_absolute_url()):
         response = client.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
         assert (response.status_code, response.get("Vary")) == (200, None), url
+
+
+# With Redis: each process's mirror of the version (sanita33/pagemirror.py) -------
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_site(cached_site, settings, monkeypatch):
+    """The page cache on the machine's Redis, under a key prefix of its own."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"no Redis at {REDIS_URL}, which CI machines have")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"pagemirror-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "sanita33.rediscache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    monkeypatch.setattr(pagemirror, "mirror", pagemirror.Mirror())
+    reads = []
+    real_read = pagecache._read
+    monkeypatch.setattr(pagecache, "_read", lambda *keys: reads.append(keys) or real_read(*keys))
+    yield client, reads
+    pagemirror.mirror._drop_subscription()
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def bump_from_another_machine(client, *, publish=True):
+    """What a publish on another web machine does to Redis (no signal here)."""
+    from django.core.cache import cache
+
+    version = client.incr(cache.make_key(pagecache.VERSION_KEY))
+    client.delete(cache.make_key(pagecache.STATE_KEY))
+    if publish:
+        client.publish(pagemirror.channel(), version)
+
+
+def test_with_redis_hits_need_no_round_trip_and_see_another_machines_publish(
+    client, redis_site, db
+):
+    redis, reads = redis_site
+    ArticleFactory(title="Primo")
+    client.get("/titles/")
+    client.get("/titles/")
+    reads.clear()
+    hit = client.get("/titles/")
+    assert (hit["X-Cache"], hit.content, reads) == ("HIT", b"Primo", [])
+
+    ArticleFactory(title="Secondo")  # committed elsewhere: this process sends no bump
+    bump_from_another_machine(redis)
+    response = client.get("/titles/")
+    assert response["X-Cache"] == "MISS"
+    assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
+
+
+def test_with_redis_a_lost_bump_message_delays_freshness_by_a_second_at_most(
+    client, redis_site, monkeypatch, db
+):
+    redis, _ = redis_site
+    ArticleFactory(title="Primo")
+    for _ in range(3):
+        client.get("/titles/")
+    ArticleFactory(title="Secondo")
+    bump_from_another_machine(redis, publish=False)
+    later = time.monotonic() + pagemirror.TRUST_SECONDS + 0.1
+    monkeypatch.setattr(pagemirror.time, "monotonic", lambda: later)
+    response = client.get("/titles/")
+    assert response["X-Cache"] == "MISS"
+    assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
+
+
+def test_with_redis_a_version_read_before_a_resubscription_is_not_trusted(redis_site):
+    """Bumps published before a subscription was confirmed were never seen."""
+    mirror = pagemirror.mirror
+    generation, _, _ = mirror.current()
+    mirror._drop_subscription()
+    mirror.retry_at = 0
+    mirror.current()  # subscribed again
+    mirror.remember(generation, "7", None)
+    assert mirror.current()[1] is None
+    mirror.remember(mirror.current()[0], "8", None)
+    assert mirror.current()[1] == "8"
