@@ -173,8 +173,9 @@ class Section(models.Model):
             cache.set(cls.NAV_CACHE_KEY, sections, 300)
         return sections
 
-    def descendant_ids(self) -> list[int]:
-        tree = Section.tree()
+    def descendant_ids(self, tree: dict | None = None) -> list[int]:
+        """This section's id and its sub-sections'; pass Section.tree() when asking often."""
+        tree = tree or Section.tree()
         ids, stack = [], [self.pk]
         while stack:
             pk = stack.pop()

@@ -38,26 +38,32 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().newest_first()
         sections = Section.navigation()
-        # One query for the ids of every block, one for their cards.
-        blocks = [
-            Article.objects.published()
-            .order_by("-is_featured", "-priority", "-publish_at", "-id")
-            .annotate(block=Value("top"))
-            .values_list("pk", "block")[:HOME_TOP],
-            published.annotate(block=Value("latest")).values_list("pk", "block")[
-                : HOME_LATEST + HOME_TOP
-            ],
-        ]
-        for section in sections:
-            blocks.append(
-                published.in_section(section)
-                .annotate(block=Value(f"s{section.pk}"))
-                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
-            )
-        rows = list(blocks[0].union(*blocks[1:], all=True))
-        by_id = {a.pk: a for a in pages.cards(Article.objects.filter(pk__in={r[0] for r in rows}))}
+        tree = Section.tree()
+        shape = tuple((section.pk, tuple(section.descendant_ids(tree))) for section in sections)
+
+        def blocks(now):
+            """One query for the ids of every block."""
+            published = Article.objects.published(now).newest_first()
+            parts = [
+                Article.objects.published(now)
+                .order_by("-is_featured", "-priority", "-publish_at", "-id")
+                .annotate(block=Value("top"))
+                .values_list("pk", "block")[:HOME_TOP],
+                published.annotate(block=Value("latest")).values_list("pk", "block")[
+                    : HOME_LATEST + HOME_TOP
+                ],
+            ]
+            for section_pk, ids in shape:
+                parts.append(
+                    published.filter(section__in=ids)
+                    .annotate(block=Value(f"s{section_pk}"))
+                    .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+                )
+            return parts[0].union(*parts[1:], all=True)
+
+        rows = pages.compiled_rows(("home", shape), blocks)
+        by_id = {a.pk: a for a in pages.cards(pages.by_ids({pk for pk, _ in rows}))}
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)

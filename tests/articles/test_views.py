@@ -111,6 +111,16 @@ def test_home_without_articles_says_so(client):
     assert "Non ci sono ancora articoli pubblicati." in response.content.decode()
 
 
+def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(client, monkeypatch):
+    """The home page's compiled query takes the current time on every request."""
+    ArticleFactory(title="Già pubblicato")
+    scheduled = ArticleFactory(title="In arrivo", publish_at=timezone.now() + timedelta(hours=1))
+    assert scheduled.title not in client.get("/").content.decode()
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert scheduled.title in client.get("/").content.decode()
+
+
 def test_section_page_featured_subsections_and_pagination(client, django_assert_num_queries):
     farmaci = SectionFactory(name="Farmaci", slug="farmaci")
     SectionFactory(name="Biotech", slug="biotech", parent=farmaci)
