@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
+from articles.links import cached_reverse
 from articles.querysets import ArticleQuerySet
 from articles.sanitize import clean_html
 
@@ -146,7 +146,7 @@ class Section(models.Model):
         cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -177,8 +177,9 @@ class Section(models.Model):
             cache.set(cls.NAV_CACHE_KEY, sections, 300)
         return sections
 
-    def descendant_ids(self) -> list[int]:
-        tree = Section.tree()
+    def descendant_ids(self, tree: dict | None = None) -> list[int]:
+        """This section's id and its sub-sections'; pass Section.tree() when asking often."""
+        tree = tree or Section.tree()
         ids, stack = [], [self.pk]
         while stack:
             pk = stack.pop()
@@ -238,7 +239,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author", slug=self.slug)
 
 
 class Person(models.Model):
@@ -272,7 +273,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:person", kwargs={"slug": self.slug})
+        return cached_reverse("articles:person", slug=self.slug)
 
 
 class Article(models.Model):
@@ -458,6 +459,13 @@ class Article(models.Model):
                 condition=models.Q(status="published"),
                 name="article_section_live_idx",
             ),
+            # The same for all published articles (sitemap pages, newest lists).
+            models.Index(
+                fields=["-publish_at", "-id"],
+                include=["unpublish_at"],
+                condition=models.Q(status="published"),
+                name="article_live_idx",
+            ),
             models.Index(
                 fields=["-is_featured", "-priority", "-publish_at"], name="article_home_idx"
             ),
@@ -479,7 +487,7 @@ class Article(models.Model):
         schedule_lead_image_renditions(self)
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"section": self.section.slug, "slug": self.slug})
+        return cached_reverse("articles:detail", section=self.section.slug, slug=self.slug)
 
     def is_published(self, now=None) -> bool:
         """Mirror of ArticleQuerySet.published() for one instance."""

@@ -16,7 +16,6 @@ from django.db.models import Q, Value
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -24,13 +23,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import pages
+from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
-from articles.related import related_articles
-from articles.search import Filters, clean_query, highlight, search_articles, suggest
+from articles.search import Filters, SearchResults, clean_query, highlight, suggest
 from articles.templatetags.articles import mese_it
 
 PAGE_SIZE = 20
-RELATED_LIMIT = 4
 HOME_TOP = 5
 HOME_LATEST = 8
 HOME_PER_SECTION = 4
@@ -40,26 +38,32 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().newest_first()
         sections = Section.navigation()
-        # One query for the ids of every block, one for their cards.
-        blocks = [
-            Article.objects.published()
-            .order_by("-is_featured", "-priority", "-publish_at", "-id")
-            .annotate(block=Value("top"))
-            .values_list("pk", "block")[:HOME_TOP],
-            published.annotate(block=Value("latest")).values_list("pk", "block")[
-                : HOME_LATEST + HOME_TOP
-            ],
-        ]
-        for section in sections:
-            blocks.append(
-                published.in_section(section)
-                .annotate(block=Value(f"s{section.pk}"))
-                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
-            )
-        rows = list(blocks[0].union(*blocks[1:], all=True))
-        by_id = {a.pk: a for a in pages.cards(Article.objects.filter(pk__in={r[0] for r in rows}))}
+        tree = Section.tree()
+        shape = tuple((section.pk, tuple(section.descendant_ids(tree))) for section in sections)
+
+        def blocks(now):
+            """One query for the ids of every block."""
+            published = Article.objects.published(now).newest_first()
+            parts = [
+                Article.objects.published(now)
+                .order_by("-is_featured", "-priority", "-publish_at", "-id")
+                .annotate(block=Value("top"))
+                .values_list("pk", "block")[:HOME_TOP],
+                published.annotate(block=Value("latest")).values_list("pk", "block")[
+                    : HOME_LATEST + HOME_TOP
+                ],
+            ]
+            for section_pk, ids in shape:
+                parts.append(
+                    published.filter(section__in=ids)
+                    .annotate(block=Value(f"s{section_pk}"))
+                    .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+                )
+            return parts[0].union(*parts[1:], all=True)
+
+        rows = pages.compiled_rows(("home", shape), blocks)
+        by_id = {a.pk: a for a in pages.cards(pages.by_ids({pk for pk, _ in rows}))}
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)
@@ -105,7 +109,7 @@ class SectionView(PaginatedListView):
         self.section = section
         self.subsections = [s for s in found if s is not section]
         self.in_section = Article.objects.published().in_section(section)
-        return pages.cards(self.in_section.newest_first())
+        return pages.NewestCards(self.in_section)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -144,19 +148,11 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        related = related_articles(article, limit=RELATED_LIMIT)
-        # Until the stored list is filled, the section's newest articles stand in.
-        # The query runs either way so the page costs the same number of queries.
-        same_section = list(
-            Article.objects.published()
-            .filter(section=article.section_id)
-            .exclude(pk=article.pk)
-            .select_related("section")
-            .defer("body", "search_vector")
-            .newest_first()[:RELATED_LIMIT]
-        )
-        if not related and article.related_enabled:
-            related = same_section
+        related = []
+        if article.related_enabled:
+            # Until the stored list is filled, the section's newest articles stand in.
+            rows = article.related_list or article.section_newest
+            related = [pages.RelatedCard.from_row(row) for row in rows]
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
         context = super().get_context_data(
             related=related,
@@ -196,7 +192,7 @@ def article_structured_data(article: Article, context: dict) -> list[dict]:
             {
                 "@type": "Person",
                 "name": author["name"],
-                "url": absolute(reverse("articles:author", args=[author["slug"]])),
+                "url": absolute(cached_reverse("articles:author", slug=author["slug"])),
             }
             for author in article.byline
         ]
@@ -254,8 +250,8 @@ class AuthorView(PaginatedListView):
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return pages.cards(
-            Article.objects.published().filter(article_authors__author=self.author).newest_first()
+        return pages.NewestCards(
+            Article.objects.published().filter(article_authors__author=self.author)
         )
 
     def get_context_data(self, **kwargs):
@@ -267,8 +263,8 @@ class PersonView(PaginatedListView):
 
     def get_queryset(self):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
-        return pages.cards(
-            Article.objects.published().filter(article_people__person=self.person).newest_first()
+        return pages.NewestCards(
+            Article.objects.published().filter(article_people__person=self.person)
         )
 
     def get_context_data(self, **kwargs):
@@ -280,7 +276,7 @@ class TagView(PaginatedListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return pages.cards(Article.objects.published().filter(tags=self.tag).newest_first())
+        return pages.NewestCards(Article.objects.published().filter(tags=self.tag))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -301,9 +297,7 @@ class ArchiveMonthView(PaginatedListView):
         last_day = calendar.monthrange(year, month)[1]
         start = timezone.make_aware(datetime.combine(self.month, time.min))
         end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))
-        return pages.cards(
-            Article.objects.published().filter(publish_at__range=(start, end)).newest_first()
-        )
+        return pages.NewestCards(Article.objects.published().filter(publish_at__range=(start, end)))
 
     def get_context_data(self, **kwargs):
         previous = (self.month - timedelta(days=1)).replace(day=1)
@@ -373,7 +367,7 @@ class SearchView(PaginatedListView):
             date_from=data.get("dal"),
             date_to=data.get("al"),
         )
-        return pages.cards(search_articles(self.query, filters))
+        return SearchResults(self.query, filters, prepare=pages.cards)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

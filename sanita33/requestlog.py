@@ -2,7 +2,8 @@
 
 The id comes from the proxy's X-Request-ID when it looks sane, else a fresh
 one; it is echoed in the response so a reader's error report can be matched
-with the server's log lines, tracebacks included.
+with the server's log lines, tracebacks included. Page-cache hits served
+before Django (sanita33/pagecache.py) log the same line through `log_request`.
 """
 
 from __future__ import annotations
@@ -24,31 +25,48 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def request_id_for(incoming: str) -> str:
+    """The proxy's id when it looks sane, else a fresh one."""
+    return incoming if VALID_ID.match(incoming) else uuid.uuid4().hex
+
+
+def log_request(method: str, path: str, status: int, started: float, cache: str) -> None:
+    """The request's line; `started` is its time.perf_counter() at arrival."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    logger.info(
+        "%s %s %s",
+        method,
+        path,
+        status,
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "cache": cache,
+        },
+    )
+
+
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if VALID_ID.match(incoming) else uuid.uuid4().hex
+        started = time.perf_counter()
+        request_id = request_id_for(request.META.get("HTTP_X_REQUEST_ID", ""))
         token = request_id_var.set(request_id)
         request.request_id = request_id
-        started = time.perf_counter()
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
-            logger.info(
-                "%s %s %s",
+            log_request(
                 request.method,
                 request.path,
                 response.status_code,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "cache": response.get("X-Cache", ""),
-                },
+                started,
+                response.get("X-Cache", ""),
             )
             return response
         finally:

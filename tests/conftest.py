@@ -27,6 +27,19 @@ def _test_settings(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The page cache switched on where PAGE_CACHE=1 puts it (tests run with it off)."""
+    settings.VAR_DIR = tmp_path
+    after = settings.MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[:after],
+        "django.middleware.http.ConditionalGetMiddleware",
+        "sanita33.pagecache.PageCacheMiddleware",
+        *settings.MIDDLEWARE[after:],
+    ]
+
+
 def admin_path(rest: str = "") -> str:
     """An address in the admin, wherever ADMIN_PATH puts it."""
     return f"/{settings.ADMIN_PATH}{rest}"

@@ -124,6 +124,46 @@ def test_unpublished_or_embargoed_target_never_shows_even_before_refresh(newsroo
     assert len(picks) == 5  # more are stored than shown, so the block stays full
 
 
+def test_the_article_page_shows_the_stored_list_without_withdrawn_targets(newsroom, client):
+    related.recompute_all()
+    article = newsroom["cuore"][0]
+    first, second = related.related_articles(article)[:2]
+    Article.objects.filter(pk=first.pk).update(status=Article.Status.UNPUBLISHED)
+    Article.objects.filter(pk=second.pk).update(publish_at=timezone.now() + timedelta(days=2))
+    response = client.get(article.get_absolute_url())
+    shown = [item.get_absolute_url() for item in response.context["related"]]
+    html = response.content.decode()
+    assert shown == [p.get_absolute_url() for p in related.related_articles(article)][:4]
+    assert len(shown) == 4
+    assert first.get_absolute_url() not in html and second.get_absolute_url() not in html
+
+
+def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(newsroom, client, monkeypatch):
+    """The page's compiled SQL takes the current time on every request."""
+    related.recompute_all()
+    article = newsroom["cuore"][0]
+    pick = related.related_articles(article)[0]
+    Article.objects.filter(pk=pick.pk).update(publish_at=timezone.now() + timedelta(hours=1))
+
+    def shown():
+        response = client.get(article.get_absolute_url())
+        return [item.get_absolute_url() for item in response.context["related"]]
+
+    assert pick.get_absolute_url() not in shown()
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert shown()[0] == pick.get_absolute_url()
+
+
+def test_the_article_page_has_no_related_block_when_switched_off(newsroom, client):
+    related.recompute_all()
+    article = newsroom["cuore"][2]
+    Article.objects.filter(pk=article.pk).update(related_enabled=False)
+    response = client.get(article.get_absolute_url())
+    assert response.context["related"] == []
+    assert "Potrebbero interessarti anche" not in response.content.decode()
+
+
 def test_pins_keep_their_positions_across_recomputation(newsroom):
     article = newsroom["vaccini"][0]
     off_topic = newsroom["diabete"][3]

@@ -58,6 +58,21 @@ def test_recent_articles_rank_above_equally_relevant_old_ones(client):
     assert found(search(client, q="vaccino")) == [new, old]
 
 
+def test_only_the_newest_matches_are_ranked(client, monkeypatch):
+    """A common word matches thousands of articles: the newest CANDIDATES are ranked."""
+    monkeypatch.setattr("articles.search.CANDIDATES", 3)
+    now = timezone.now()
+    newest = [
+        ArticleFactory(title="Notizia", body="<p>Parla di emofilia.</p>", publish_at=now),
+        ArticleFactory(title="Emofilia: nuove cure", publish_at=now - timedelta(1)),
+        ArticleFactory(title="Altro", standfirst="Emofilia.", publish_at=now - timedelta(2)),
+    ]
+    ArticleFactory(title="Emofilia, emofilia", publish_at=now - timedelta(3))
+    response = search(client, q="emofilia")
+    assert response.context["paginator"].count == 3
+    assert found(response) == [newest[1], newest[2], newest[0]]
+
+
 def test_tags_are_searchable_and_kept_current(client):
     article = ArticleFactory(title="Un titolo qualunque")
     assert found(search(client, q="oncologia")) == []

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # Per page: masthead (1) + navigation (1) + what the page itself reads.
 HOME_QUERIES = 5  # + section tree, block ids (one UNION), cards
 SECTION_QUERIES = 7  # + section with parent and children, tree, featured, count, page
-ARTICLE_QUERIES = 5  # + article with everything, related list, same-section fallback
+ARTICLE_QUERIES = 3  # + article with everything, its related list and same-section fallback
 LIST_QUERIES = 5  # + the author/person/tag, count, page
 ARCHIVE_QUERIES = 4  # + count, page
 
@@ -109,6 +109,16 @@ def test_home_query_count_does_not_grow_with_sections(client, django_assert_num_
 def test_home_without_articles_says_so(client):
     response = client.get("/")
     assert "Non ci sono ancora articoli pubblicati." in response.content.decode()
+
+
+def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(client, monkeypatch):
+    """The home page's compiled query takes the current time on every request."""
+    ArticleFactory(title="Già pubblicato")
+    scheduled = ArticleFactory(title="In arrivo", publish_at=timezone.now() + timedelta(hours=1))
+    assert scheduled.title not in client.get("/").content.decode()
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert scheduled.title in client.get("/").content.decode()
 
 
 def test_section_page_featured_subsections_and_pagination(client, django_assert_num_queries):
@@ -208,7 +218,10 @@ def test_related_block_falls_back_to_newest_of_the_section(client, django_assert
     article = ArticleFactory(section=section)
     with django_assert_num_queries(ARTICLE_QUERIES):
         response = client.get(article.get_absolute_url())
-    assert response.context["related"] == [newer, older]
+    assert [item.get_absolute_url() for item in response.context["related"]] == [
+        newer.get_absolute_url(),
+        older.get_absolute_url(),
+    ]
     html = response.content.decode()
     assert newer.standfirst in html
     assert "Bozza vicina" not in html and "Altra sezione" not in html
@@ -216,8 +229,9 @@ def test_related_block_falls_back_to_newest_of_the_section(client, django_assert
 
 def test_stored_related_list_wins_over_the_fallback(client):
     article = rich_article()
-    stored = [entry.target for entry in article.related_entries.all()]
-    assert client.get(article.get_absolute_url()).context["related"] == stored
+    stored = [entry.target.get_absolute_url() for entry in article.related_entries.all()]
+    related = client.get(article.get_absolute_url()).context["related"]
+    assert [item.get_absolute_url() for item in related] == stored
 
 
 def test_sponsored_articles_are_labelled_everywhere(client):
@@ -264,6 +278,20 @@ def test_person_page_lists_articles_with_them(client, django_assert_num_queries)
         response = client.get(person.get_absolute_url())
     assert list(response.context["articles"]) == [article]
     assert "Policlinico di Milano" in response.content.decode()
+
+
+def test_section_pages_show_every_article_once_newest_first(client):
+    section = SectionFactory(slug="ricerca")
+    now = timezone.now()
+    # Created oldest-first and with shuffled times, so id order is not date order.
+    hours = [7, 3, 22, 15, 0, 11, 19, 5, 26, 9, 14, 1, 24, 17, 8, 20, 2, 12, 25, 6, 16, 4, 23]
+    articles = [ArticleFactory(section=section, publish_at=now - timedelta(hours=h)) for h in hours]
+    newest_first = sorted(articles, key=lambda a: a.publish_at, reverse=True)
+    shown = [
+        *client.get("/ricerca/").context["articles"],
+        *client.get("/ricerca/?page=2").context["articles"],
+    ]
+    assert shown == newest_first
 
 
 def test_tag_page_is_paginated(client, django_assert_num_queries):

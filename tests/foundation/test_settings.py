@@ -91,3 +91,32 @@ def test_production_settings_pass_the_deployment_checklist():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+PREPARED = (
+    "import django; django.setup(); from django.db import connection; "
+    "from articles.models import Article; "
+    "[list(Article.objects.filter(slug='x')) for _ in range(6)]; "
+    "cursor = connection.cursor(); "
+    "cursor.execute('SELECT statement FROM pg_prepared_statements'); "
+    "print(sum('articles_article' in row[0] for row in cursor.fetchall()))"
+)
+
+
+@pytest.mark.parametrize(("setting", "prepared"), [(None, True), ("0", False)])
+def test_repeated_queries_are_planned_once_per_connection_unless_turned_off(setting, prepared, db):
+    """A pooler in transaction mode without prepared-statement support needs them off."""
+    from django.db import connection
+
+    from tests.conftest import database_url_for
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    env.update(DATABASE_URL=database_url_for(connection), SECRET_KEY="x")
+    env.update({"DJANGO_SETTINGS_MODULE": "sanita33.settings"})
+    if setting is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = setting
+    result = subprocess.run(
+        [sys.executable, "-c", PREPARED], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert (int(result.stdout.split()[-1]) > 0) is prepared

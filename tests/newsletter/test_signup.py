@@ -236,18 +236,12 @@ def test_signup_page_and_privacy_notice_render(client, django_assert_num_queries
     assert settings.NEWSLETTER_NOTICE_VERSION in notice.content.decode()
 
 
-def test_signup_works_from_a_page_served_by_the_page_cache(settings, tmp_path):
+def test_signup_works_from_a_page_served_by_the_page_cache(page_cache):
     """Two readers get the same cached article HTML; each one's signup goes through."""
     from html.parser import HTMLParser
 
     from tests.factories import ArticleFactory
 
-    settings.VAR_DIR = tmp_path
-    settings.MIDDLEWARE = [
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-        *settings.MIDDLEWARE,
-    ]
     article = ArticleFactory()
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.get(article.get_absolute_url())
