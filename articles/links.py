@@ -15,10 +15,17 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @functools.lru_cache(maxsize=8192)
-def _reverse(urlconf: str, prefix: str, viewname: str, kwargs: tuple) -> str:
-    return reverse(viewname, urlconf=urlconf, kwargs=dict(kwargs))
+def _reverse(urlconf, prefix, viewname, args, kwargs, current_app) -> str:
+    return reverse(
+        viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
+    )
 
 
-def cached_reverse(viewname: str, **kwargs) -> str:
+def cached_reverse(viewname: str, *, args: tuple = (), current_app=None, **kwargs) -> str:
+    """reverse(viewname, args=args, kwargs=kwargs, current_app=current_app), remembered.
+
+    Arguments must be hashable (strings and numbers are what URLs take).
+    """
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(urlconf, get_script_prefix(), viewname, tuple(sorted(kwargs.items())))
+    kwargs_key = tuple(sorted(kwargs.items()))
+    return _reverse(urlconf, get_script_prefix(), viewname, args, kwargs_key, current_app)

@@ -438,6 +438,12 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Search results carry their highlighted title and snippet (SearchView);
+    # other cards find None here instead of failing a template lookup, which
+    # costs the template engine a dir() of the whole model each time.
+    title_html = None
+    snippet_html = None
+
     class Meta:
         verbose_name = _("articolo")
         verbose_name_plural = _("articoli")

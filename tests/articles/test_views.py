@@ -376,3 +376,18 @@ def test_article_page_renders_for_a_draft_in_preview():
     response.render()
     assert response.status_code == 200
     assert "Bozza in anteprima" in response.content.decode()
+
+
+def test_the_remembering_url_tag_renders_what_djangos_does():
+    from django.template import Context, Template
+
+    tags = (
+        "{% url 'articles:home' %}|{% url 'articles:tag' 'vaccini' %}|"
+        "{% url 'articles:archive-month' 2025 2 %}|{% url 'articles:author' slug=who %}|"
+        "{% url 'articles:tag' who as link %}{{ link }}"
+    )
+    context = {"who": "anna-rossi"}
+    ours = Template("{% load articles %}" + tags).render(Context(context))
+    djangos = Template(tags).render(Context(context))
+    assert ours == djangos
+    assert ours == "/|/tag/vaccini/|/archivio/2025/2/|/autori/anna-rossi/|/tag/anna-rossi/"
