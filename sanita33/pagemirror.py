@@ -28,6 +28,8 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 
+from sanita33.cache import UNREACHABLE
+
 CHANNEL = "pagecache:bumps"
 TRUST_SECONDS = 1.0
 PAGES = 256  # per process; pages are ~20-40 KB
@@ -83,7 +85,8 @@ class Mirror:
         if self.pid != os.getpid():
             self._forget(pid=os.getpid())  # forked: the parent's socket is not ours
         if self.pubsub is None:
-            if time.monotonic() < self.retry_at:
+            outage = getattr(cache, "outage", None)  # sanita33.cache.TolerantRedisCache
+            if time.monotonic() < self.retry_at or (outage and outage.is_down()):
                 return False
             try:
                 self.pubsub = _client().pubsub()
@@ -92,7 +95,10 @@ class Mirror:
                 if not confirmation or confirmation["type"] != "subscribe":
                     raise ConnectionError("no subscription confirmation")
             except Exception as error:
-                logger.warning("page cache: no bump subscription (%s)", error)
+                if outage and isinstance(error, UNREACHABLE):
+                    outage.failed(error)  # one log line per outage, not one per process retry
+                else:
+                    logger.warning("page cache: no bump subscription (%s)", error)
                 self._drop_subscription()
                 return False
             self.generation += 1

@@ -186,7 +186,15 @@ def test_hits_are_answered_before_django_with_every_header_of_the_page(front, db
     assert (miss[0], hit[0]) == ("200 OK", "200 OK")
     assert hit[2] == miss[2] == b"Primo"
     assert (miss[1]["X-Cache"], hit[1]["X-Cache"]) == ("MISS", "HIT")
-    for name in ("ETag", "Cache-Control", "X-Frame-Options", "X-Content-Type-Options"):
+    stored = (
+        "ETag",
+        "Cache-Control",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+    )
+    for name in stored:
         assert hit[1][name] == miss[1][name]
     assert hit[1]["X-Request-ID"] != miss[1]["X-Request-ID"]
 
