@@ -130,7 +130,12 @@ def test_the_editor_works_in_the_admin_with_no_policy_violation(site, page_at, t
     dialog.get_by_role("button", name="OK").click()
     image = body.get_by_role("img", name="Una foto di prova")
     image.wait_for()
-    assert image.evaluate("i => i.complete && i.naturalWidth") == 64
+    # The image is in the document before its bytes arrive: wait for it to load (or fail).
+    width = image.evaluate(
+        "i => i.complete ? i.naturalWidth : new Promise(r => {"
+        " i.onload = i.onerror = () => r(i.naturalWidth); })"
+    )
+    assert width == 64
 
     # The dialog's «Sfoglia server» window lists the upload.
     page.goto(site.url + "/ckeditor/browse/")
