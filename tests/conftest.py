@@ -55,6 +55,23 @@ def require_tool(path, what: str, how: str = "make test installs it with npm"):
     pytest.skip(message)
 
 
+MACHINE_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def machine_redis():
+    """A client of the machine's Redis: skip without it locally, fail in CI where it must exist."""
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url(MACHINE_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        message = f"no Redis at {MACHINE_REDIS_URL}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}, which CI machines have")
+        pytest.skip(message)
+    return client
+
+
 def database_url_for(connection) -> str:
     """DATABASE_URL of the database this test uses, for a child process."""
     params = connection.get_connection_params()

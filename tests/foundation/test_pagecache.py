@@ -1,4 +1,3 @@
-import os
 import time
 import uuid
 from datetime import timedelta
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from sanita33 import pagecache, pagemirror
 from tests import urls_pagecache
+from tests.conftest import MACHINE_REDIS_URL, machine_redis
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -288,25 +288,16 @@ def test_public_pages_vary_on_nothing_so_a_cdn_keeps_one_copy_of_each(client, pa
 
 # With Redis: each process's mirror of the version (sanita33/pagemirror.py) -------
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
 
 @pytest.fixture
 def redis_site(cached_site, settings, monkeypatch):
     """The page cache on the machine's Redis, under a key prefix of its own."""
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"no Redis at {REDIS_URL}, which CI machines have")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    client = machine_redis()
     prefix = f"pagemirror-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
         "default": {
             "BACKEND": "sanita33.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": MACHINE_REDIS_URL,
             "KEY_PREFIX": prefix,
         }
     }

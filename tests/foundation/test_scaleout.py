@@ -16,7 +16,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Publisher
-from tests.conftest import admin_path
+from tests.conftest import MACHINE_REDIS_URL, admin_path, machine_redis
 from tests.factories import ArticleFactory, SectionFactory, SourceFactory, UserFactory
 
 STORAGE_REPORT = (
@@ -71,8 +71,6 @@ def test_media_go_to_s3_compatible_storage_when_a_bucket_is_named():
 
 # Two web instances and two task workers sharing PostgreSQL and Redis -----------
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
 
 class Browser:
     """A user agent with its own cookies, talking to one instance."""
@@ -125,14 +123,7 @@ def wait_until_serving(base: str, process: subprocess.Popen) -> None:
 
 @pytest.fixture
 def shared_redis():
-    redis = pytest.importorskip("redis")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"no Redis at {REDIS_URL}, which CI machines have")
-        pytest.skip(f"no Redis at {REDIS_URL}")
+    client = machine_redis()
     prefix = f"scaleout-{uuid.uuid4().hex[:12]}"
     yield prefix
     keys = list(client.scan_iter(f"{prefix}:*"))
@@ -146,7 +137,7 @@ def cluster(child_env, shared_redis, tmp_path):
     env = {
         **child_env,
         "DJANGO_SETTINGS_MODULE": "tests.foundation.scaleout_settings",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": MACHINE_REDIS_URL,
         "CACHE_KEY_PREFIX": shared_redis,
         "PAGE_CACHE": "1",
         "WEB_CONCURRENCY": "2",
