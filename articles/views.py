@@ -19,6 +19,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -136,6 +137,14 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
+        # The readers' page runs its query compiled once (pages.PreparedQuery);
+        # previews, with a queryset of their own, go through the ORM.
+        if queryset is None and type(self).get_queryset is ArticleDetailView.get_queryset:
+            found = pages.published_page.fetch(slug=self.kwargs[self.slug_url_kwarg])
+            if not found:
+                raise Http404(_("No %(verbose_name)s found matching the query")
+                              % {"verbose_name": Article._meta.verbose_name})  # fmt: skip
+            return found[0]
         queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
         return super().get_object(queryset)
 
