@@ -148,9 +148,7 @@ class PreparedQuery:
             plan = self.plans[db] = self._plan(db, tuple(sorted(values)))
         sql, params, model, init_list, (start, end), populators, annotations, converters = plan
         now = timezone.now()
-        params = [
-            values[p.name] if type(p) is _Slot else now if p == _NOW else p for p in params
-        ]
+        params = [values[p.name] if type(p) is _Slot else now if p == _NOW else p for p in params]
         connection = connections[db]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
