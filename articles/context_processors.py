@@ -1,6 +1,11 @@
-from articles.models import Publisher, Section
+from articles.chrome import Chrome, snapshot
 
 
 def site(request):
-    """Masthead and navigation for every page; both are cached between requests."""
-    return {"publisher": Publisher.load(), "nav_sections": Section.navigation()}
+    """Masthead, navigation and the shared page chrome, from one cached snapshot."""
+    found = snapshot()
+    return {
+        "publisher": found["publisher"],
+        "nav_sections": found["nav_sections"],
+        "chrome": Chrome(path=request.path, **found),
+    }

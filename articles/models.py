@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
+from articles import chrome
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
 from articles.links import cached_reverse
 from articles.querysets import ArticleQuerySet
@@ -91,6 +92,7 @@ class Publisher(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+        chrome.forget()
 
     @classmethod
     def load(cls) -> Publisher:
@@ -144,6 +146,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
+        chrome.forget()
 
     def get_absolute_url(self):
         return cached_reverse("articles:section", slug=self.slug)
@@ -151,6 +154,7 @@ class Section(models.Model):
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
+        chrome.forget()
         return result
 
     def clean(self):
