@@ -30,10 +30,17 @@ _rendered: dict[tuple, SafeString] = {}
 _MAX_RENDERED = 128
 
 
-def snapshot() -> dict:
-    """The publisher, the navigation sections and their stamp, in one cache read."""
+def snapshot(request=None) -> dict:
+    """The publisher, the navigation sections and their stamp, in one cache read.
+
+    Read once per request when given one (the view and the context processor
+    both need the publisher).
+    """
     from articles.models import Publisher, Section
 
+    found = getattr(request, "_site_snapshot", None)
+    if found is not None:
+        return found
     found = cache.get(CACHE_KEY)
     if found is None:
         found = {
@@ -42,6 +49,8 @@ def snapshot() -> dict:
             "stamp": uuid.uuid4().hex,
         }
         cache.set(CACHE_KEY, found, CACHE_SECONDS)
+    if request is not None:
+        request._site_snapshot = found
     return found
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import pages
+from articles import chrome, pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import Filters, SearchResults, clean_query, highlight, suggest
@@ -171,7 +171,8 @@ class ArticleDetailView(DetailView):
             share_url=settings.SITE_URL + article.get_absolute_url(),
             **kwargs,
         )
-        context["structured_data"] = article_structured_data(article, context)
+        publisher = chrome.snapshot(self.request)["publisher"]
+        context["structured_data"] = article_structured_data(article, context, publisher)
         return context
 
 
@@ -179,9 +180,8 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def article_structured_data(article: Article, context: dict) -> list[dict]:
+def article_structured_data(article: Article, context: dict, publisher: Publisher) -> list[dict]:
     """schema.org NewsArticle and BreadcrumbList for the article page."""
-    publisher = Publisher.load()
     url = absolute(article.get_absolute_url())
     # A draft seen in preview has no publication time yet.
     published = article.publish_at or article.updated_at
