@@ -1,9 +1,13 @@
+import datetime
+import json
 import logging
+import sys
 
 import pytest
 from django.http import HttpResponse
 from django.urls import path
 
+from sanita33.jsonlog import JsonFormatter
 from sanita33.requestlog import RequestIdFilter
 
 
@@ -54,3 +58,34 @@ def test_errors_are_logged_with_the_request_id(client, log_records):
     [error] = [r for r in log_records.records if r.name == "django.request"]
     assert error.request_id == response["X-Request-ID"]
     assert error.exc_info[1].args == ("kaputt",)
+
+
+def test_json_lines_carry_extra_fields_and_tracebacks():
+    formatter = JsonFormatter()
+    try:
+        raise RuntimeError("kaputt")
+    except RuntimeError:
+        record = logging.getLogger("sanita33.test").makeRecord(
+            "sanita33.test",
+            logging.ERROR,
+            __file__,
+            1,
+            "failed %s",
+            ("here",),
+            sys.exc_info(),
+            extra={"when": datetime.date(2026, 1, 2), "request": object(), "_private": 1},
+        )
+    line = json.loads(formatter.format(record))
+    assert list(line) == [
+        "time",
+        "level",
+        "logger",
+        "request_id",
+        "message",
+        "when",
+        "request",
+        "exc_info",
+    ]
+    assert (line["level"], line["message"], line["when"]) == ("ERROR", "failed here", "2026-01-02")
+    assert line["request"].startswith("<object object")
+    assert line["exc_info"].startswith("Traceback") and "RuntimeError: kaputt" in line["exc_info"]
