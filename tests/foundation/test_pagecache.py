@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sanita33 import pagecache, pagemirror
 from tests import urls_pagecache
-from tests.conftest import MACHINE_REDIS_URL, machine_redis
+from tests.conftest import MACHINE_REDIS_URL, json_request_log, machine_redis
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -197,6 +197,28 @@ def test_hits_are_answered_before_django_with_every_header_of_the_page(front, db
     for name in stored:
         assert hit[1][name] == miss[1][name]
     assert hit[1]["X-Request-ID"] != miss[1]["X-Request-ID"]
+
+
+def test_a_hit_and_a_miss_each_write_one_json_request_line_with_their_id(front, db):
+    application, _ = front
+    ArticleFactory(title="Primo")
+    with json_request_log() as lines:
+        miss = wsgi_get(application, "/titles/")
+        hit = wsgi_get(application, "/titles/", x_request_id="proxy-id-0123")
+    logged = lines()
+    assert [line["cache"] for line in logged] == ["MISS", "HIT"]
+    assert [line["request_id"] for line in logged] == [miss[1]["X-Request-ID"], "proxy-id-0123"]
+    assert hit[1]["X-Request-ID"] == "proxy-id-0123"
+    for line in logged:
+        assert list(line) == [
+            *("time", "level", "logger", "request_id", "message"),
+            *("method", "path", "status", "duration_ms", "cache"),
+        ]
+        assert (line["message"], line["status"], line["path"]) == (
+            "GET /titles/ 200",
+            200,
+            "/titles/",
+        )
 
 
 def test_a_head_hit_has_the_headers_and_no_body(front, db):
