@@ -362,6 +362,23 @@ def test_with_redis_hits_need_no_round_trip_and_see_another_machines_publish(
     assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
 
 
+def test_with_redis_a_subscription_closed_by_the_server_is_noticed_at_the_next_hit(
+    client, redis_site, db
+):
+    """Quiet hits only poll the subscription's socket; a closed one must still be seen."""
+    redis, _ = redis_site
+    ArticleFactory(title="Primo")
+    for _ in range(3):
+        client.get("/titles/")
+    host, port = pagemirror.mirror.socket.getsockname()[:2]
+    redis.client_kill(f"{host}:{port}")
+    ArticleFactory(title="Secondo")
+    bump_from_another_machine(redis)  # its message is lost with the connection
+    response = client.get("/titles/")
+    assert response["X-Cache"] == "MISS"
+    assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
+
+
 def test_with_redis_a_lost_bump_message_delays_freshness_by_a_second_at_most(
     client, redis_site, monkeypatch, db
 ):
