@@ -24,6 +24,7 @@ MIDDLEWARE) answers the rest and fills the cache.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from http import HTTPStatus
@@ -249,6 +250,11 @@ class PageCacheMiddleware:
         return response
 
 
+@functools.cache
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
 class PageCacheApplication:
     """WSGI wrapper answering page-cache hits before Django is involved.
 
@@ -263,7 +269,7 @@ class PageCacheApplication:
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         key = request_key(environ)
-        if key is None or any(name in environ for name in CONDITIONAL_HEADERS):
+        if key is None or not environ.keys().isdisjoint(CONDITIONAL_HEADERS):
             return self.application(environ, start_response)
         try:
             hit = lookup(key)
@@ -274,8 +280,7 @@ class PageCacheApplication:
         status, headers, body = hit
         request_id = requestlog.request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         start_response(
-            f"{status} {HTTPStatus(status).phrase}",
-            [*headers, ("X-Cache", "HIT"), ("X-Request-ID", request_id)],
+            _status_line(status), [*headers, ("X-Cache", "HIT"), ("X-Request-ID", request_id)]
         )
         token = requestlog.request_id_var.set(request_id)
         try:
