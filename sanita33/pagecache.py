@@ -284,8 +284,10 @@ class PageCacheApplication:
         )
         token = requestlog.request_id_var.set(request_id)
         try:
-            method, path = environ["REQUEST_METHOD"], get_path_info(environ)
-            requestlog.log_request(method, path, status, started, "HIT")
+            path = environ["PATH_INFO"]
+            if not path.isascii():  # else Django's decoding gives the same string
+                path = get_path_info(environ)
+            requestlog.log_request(environ["REQUEST_METHOD"], path, status, started, "HIT")
         finally:
             requestlog.request_id_var.reset(token)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

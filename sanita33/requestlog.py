@@ -68,11 +68,13 @@ def _json_line(
 ) -> str:
     """What `formatter` makes of the request line's LogRecord, made without one."""
     stamp = formatter.timestamp(time.time(), formatter.datefmt)
+    # JSON escapes character by character, so the message is made of its parts' escapes.
+    method, path, status = _json_str(method), _json_str(path), int(status)
     return (
         f'{{"time": {_json_str(stamp)}, "level": "INFO", "logger": {_json_str(logger.name)}, '
         f'"request_id": {_json_str(request_id_var.get())}, '
-        f'"message": {_json_str(f"{method} {path} {status}")}, "method": {_json_str(method)}, '
-        f'"path": {_json_str(path)}, "status": {int(status)}, "duration_ms": {duration_ms!r}, '
+        f'"message": "{method[1:-1]} {path[1:-1]} {status}", "method": {method}, '
+        f'"path": {path}, "status": {status}, "duration_ms": {duration_ms!r}, '
         f'"cache": {_json_str(cache)}}}'
     )
 

@@ -104,12 +104,12 @@ def test_the_direct_json_line_is_the_line_logging_would_write():
     try:
         with json_request_log() as lines:
             assert _direct_handler() is not None
-            log_request("GET", '/a\n"b"/', 404, time.perf_counter(), "MISS")
+            log_request("GET", '/a\n"b"/città/', 404, time.perf_counter(), "MISS")
             # Any filter on the request logger sends the line through logging.
             logger.addFilter(logging.Filter())
             try:
                 assert _direct_handler() is None
-                log_request("GET", '/a\n"b"/', 404, time.perf_counter(), "MISS")
+                log_request("GET", '/a\n"b"/città/', 404, time.perf_counter(), "MISS")
             finally:
                 logger.filters.clear()
     finally:
@@ -118,7 +118,7 @@ def test_the_direct_json_line_is_the_line_logging_would_write():
     for line in (direct, through_logging):
         del line["time"], line["duration_ms"]
     assert direct == through_logging
-    assert direct["path"] == '/a\n"b"/'
+    assert direct["path"] == '/a\n"b"/città/'
     assert direct["request_id"] == "abcdef0123456789"
 
 
