@@ -34,8 +34,10 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import get_path_info
+from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models import Min, Q
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -61,8 +63,30 @@ PER_REQUEST = frozenset({"x-request-id", "x-cache"})
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
+# Every request asks the settings below, and each read through django.conf.settings
+# costs more than the rest of its check: they are read once, again when a test
+# overrides them.
+@functools.cache
 def _uses_local_memory() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+@functools.cache
+def _key_settings() -> tuple[tuple[str, ...], str, tuple[str, str] | None]:
+    """Uncached path prefixes, the session cookie's name, the proxy's HTTPS header."""
+    return (
+        (f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES),
+        settings.SESSION_COOKIE_NAME,
+        settings.SECURE_PROXY_SSL_HEADER,
+    )
+
+
+@receiver(setting_changed)
+def _forget_settings(*, setting, **kwargs):
+    if setting == "CACHES":
+        _uses_local_memory.cache_clear()
+    elif setting in {"ADMIN_PATH", "SESSION_COOKIE_NAME", "SECURE_PROXY_SSL_HEADER"}:
+        _key_settings.cache_clear()
 
 
 def _version_file() -> Path:
@@ -153,17 +177,18 @@ def request_key(environ: dict) -> str | None:
     """
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
+    uncached_prefixes, session_cookie, proxy_ssl_header = _key_settings()
     path = environ.get("PATH_INFO", "")
-    if path.startswith((f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES)):
+    if path.startswith(uncached_prefixes):
         return None
-    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+    if session_cookie in environ.get("HTTP_COOKIE", ""):
         return None  # staff and anyone with a session always get a fresh page
     query = environ.get("QUERY_STRING", "")
     if query and not _only_allowed_params(query):
         return None
     scheme = environ.get("wsgi.url_scheme", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        scheme += "+" + environ.get(settings.SECURE_PROXY_SSL_HEADER[0], "")
+    if proxy_ssl_header:
+        scheme += "+" + environ.get(proxy_ssl_header[0], "")
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
     return f"page:{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{path}?{query}"
 

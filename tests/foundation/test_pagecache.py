@@ -199,6 +199,17 @@ def test_hits_are_answered_before_django_with_every_header_of_the_page(front, db
     assert hit[1]["X-Request-ID"] != miss[1]["X-Request-ID"]
 
 
+def test_the_cache_key_follows_settings_changed_after_start_up(settings):
+    """request_key() keeps the settings it reads; a change (a test's) must reach it."""
+    with_cookie = RequestFactory().get("/titles/", headers={"cookie": "s33=abc"}).environ
+    assert pagecache.request_key(with_cookie) is not None
+    settings.SESSION_COOKIE_NAME = "s33"
+    assert pagecache.request_key(with_cookie) is None
+    assert pagecache.request_key(RequestFactory().get("/titles/").environ) is not None
+    settings.ADMIN_PATH = "titles"
+    assert pagecache.request_key(RequestFactory().get("/titles/").environ) is None
+
+
 def test_a_hit_and_a_miss_each_write_one_json_request_line_with_their_id(front, db):
     application, _ = front
     ArticleFactory(title="Primo")
