@@ -24,6 +24,7 @@ MIDDLEWARE) answers the rest and fills the cache.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from http import HTTPStatus
@@ -33,8 +34,10 @@ from urllib.parse import parse_qsl
 from django.conf import settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import get_path_info
+from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models import Min, Q
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -60,8 +63,30 @@ PER_REQUEST = frozenset({"x-request-id", "x-cache"})
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
+# Every request asks the settings below, and each read through django.conf.settings
+# costs more than the rest of its check: they are read once, again when a test
+# overrides them.
+@functools.cache
 def _uses_local_memory() -> bool:
     return settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+@functools.cache
+def _key_settings() -> tuple[tuple[str, ...], str, tuple[str, str] | None]:
+    """Uncached path prefixes, the session cookie's name, the proxy's HTTPS header."""
+    return (
+        (f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES),
+        settings.SESSION_COOKIE_NAME,
+        settings.SECURE_PROXY_SSL_HEADER,
+    )
+
+
+@receiver(setting_changed)
+def _forget_settings(*, setting, **kwargs):
+    if setting == "CACHES":
+        _uses_local_memory.cache_clear()
+    elif setting in {"ADMIN_PATH", "SESSION_COOKIE_NAME", "SECURE_PROXY_SSL_HEADER"}:
+        _key_settings.cache_clear()
 
 
 def _version_file() -> Path:
@@ -152,17 +177,18 @@ def request_key(environ: dict) -> str | None:
     """
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return None
+    uncached_prefixes, session_cookie, proxy_ssl_header = _key_settings()
     path = environ.get("PATH_INFO", "")
-    if path.startswith((f"/{settings.ADMIN_PATH}", *UNCACHED_PREFIXES)):
+    if path.startswith(uncached_prefixes):
         return None
-    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+    if session_cookie in environ.get("HTTP_COOKIE", ""):
         return None  # staff and anyone with a session always get a fresh page
     query = environ.get("QUERY_STRING", "")
     if query and not _only_allowed_params(query):
         return None
     scheme = environ.get("wsgi.url_scheme", "")
-    if settings.SECURE_PROXY_SSL_HEADER:
-        scheme += "+" + environ.get(settings.SECURE_PROXY_SSL_HEADER[0], "")
+    if proxy_ssl_header:
+        scheme += "+" + environ.get(proxy_ssl_header[0], "")
     host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
     return f"page:{scheme}://{host}{environ.get('SCRIPT_NAME', '')}{path}?{query}"
 
@@ -249,6 +275,11 @@ class PageCacheMiddleware:
         return response
 
 
+@functools.cache
+def _status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
 class PageCacheApplication:
     """WSGI wrapper answering page-cache hits before Django is involved.
 
@@ -263,7 +294,7 @@ class PageCacheApplication:
     def __call__(self, environ, start_response):
         started = time.perf_counter()
         key = request_key(environ)
-        if key is None or any(name in environ for name in CONDITIONAL_HEADERS):
+        if key is None or not environ.keys().isdisjoint(CONDITIONAL_HEADERS):
             return self.application(environ, start_response)
         try:
             hit = lookup(key)
@@ -274,13 +305,14 @@ class PageCacheApplication:
         status, headers, body = hit
         request_id = requestlog.request_id_for(environ.get("HTTP_X_REQUEST_ID", ""))
         start_response(
-            f"{status} {HTTPStatus(status).phrase}",
-            [*headers, ("X-Cache", "HIT"), ("X-Request-ID", request_id)],
+            _status_line(status), [*headers, ("X-Cache", "HIT"), ("X-Request-ID", request_id)]
         )
         token = requestlog.request_id_var.set(request_id)
         try:
-            method, path = environ["REQUEST_METHOD"], get_path_info(environ)
-            requestlog.log_request(method, path, status, started, "HIT")
+            path = environ["PATH_INFO"]
+            if not path.isascii():  # else Django's decoding gives the same string
+                path = get_path_info(environ)
+            requestlog.log_request(environ["REQUEST_METHOD"], path, status, started, "HIT")
         finally:
             requestlog.request_id_var.reset(token)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

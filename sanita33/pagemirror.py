@@ -4,8 +4,9 @@ With Redis, every page-cache hit would ask Redis for the current content
 version, and under load that round trip (a sleep and a wake-up of the worker)
 costs more CPU than the rest of the hit. So every version bump is also
 published on a channel that every web process subscribes to. Before each hit a
-process reads what has arrived on its subscription, without waiting (one
-poll): if nothing has, the version it last read from Redis is still current,
+process checks, without waiting, whether anything has arrived on its
+subscription (one poll(2) of its socket; redis-py reads it only when something
+has): if nothing has, the version it last read from Redis is still current,
 and pages it has seen at that version are served from its own memory.
 
 When the copy is trusted:
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select
 import threading
 import time
 from collections import OrderedDict
@@ -37,6 +39,18 @@ SUBSCRIBE_TIMEOUT = 0.5
 RETRY_SECONDS = 5.0
 
 logger = logging.getLogger(__name__)
+
+# Forks of this process so far, counted in the child: cheaper than os.getpid()
+# (a system call) on every hit.
+forks = 0
+
+
+def _count_fork() -> None:
+    global forks
+    forks += 1
+
+
+os.register_at_fork(after_in_child=_count_fork)
 
 
 def _client():
@@ -60,11 +74,12 @@ class Mirror:
         self.lock = threading.Lock()
         self.retry_at = 0.0
         self.generation = 0
-        self._forget(pid=os.getpid())
+        self._forget(forks=forks)
 
-    def _forget(self, pid: int | None = None) -> None:
-        if pid is not None:
-            self.pid, self.pubsub = pid, None
+    def _forget(self, forks: int | None = None) -> None:
+        if forks is not None:
+            self.forks, self.pubsub = forks, None
+            self.socket, self.poll = None, None
         self.version: str | None = None
         self.until: float | None = None
         self.read_at = 0.0
@@ -72,6 +87,7 @@ class Mirror:
 
     def _drop_subscription(self) -> None:
         pubsub, self.pubsub = self.pubsub, None
+        self.socket, self.poll = None, None
         self._forget()
         self.retry_at = time.monotonic() + RETRY_SECONDS
         if pubsub is not None:
@@ -82,8 +98,8 @@ class Mirror:
 
     def _listening(self) -> bool:
         """Subscribed, with every bump message so far taken into account."""
-        if self.pid != os.getpid():
-            self._forget(pid=os.getpid())  # forked: the parent's socket is not ours
+        if self.forks != forks:
+            self._forget(forks=forks)  # forked: the parent's socket is not ours
         if self.pubsub is None:
             outage = getattr(cache, "outage", None)  # sanita33.cache.TolerantRedisCache
             if time.monotonic() < self.retry_at or (outage and outage.is_down()):
@@ -104,14 +120,33 @@ class Mirror:
             self.generation += 1
             return True
         try:
+            if self.socket is not None and self.socket is self.pubsub.connection._sock:
+                if not self.poll(0):
+                    return True  # nothing arrived, no error, not closed
             while (message := self.pubsub.get_message(timeout=0)) is not None:
                 if message["type"] == "message":
                     self._forget()
+            self._watch()
         except Exception as error:
             logger.warning("page cache: bump subscription lost (%s)", error)
             self._drop_subscription()
             return False
         return True
+
+    def _watch(self) -> None:
+        """Poll the subscription's socket from now on, if redis-py holds no unread data.
+
+        Data redis-py has already read from the socket would not make it
+        readable again. Without a socket (redis-py internals changed) every
+        hit goes through get_message().
+        """
+        connection = self.pubsub.connection
+        sock = getattr(connection, "_sock", None)
+        if sock is None or sock is self.socket or connection.can_read(timeout=0):
+            return
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        self.socket, self.poll = sock, poller.poll
 
     def current(self) -> tuple[int, str | None, float | None]:
         """(generation, version, until); version None when it must be read from Redis."""

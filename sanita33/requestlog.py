@@ -4,15 +4,24 @@ The id comes from the proxy's X-Request-ID when it looks sane, else a fresh
 one; it is echoed in the response so a reader's error report can be matched
 with the server's log lines, tracebacks included. Page-cache hits served
 before Django (sanita33/pagecache.py) log the same line through `log_request`.
+
+With the JSON log format as settings.py configures it, the request line is
+written straight to the console handler, without a LogRecord: the same bytes
+for a fraction of the CPU, which matters on page-cache hits. Any other set-up
+(a handler added to the request logger or the root, tests' caplog) gets the
+line through logging as usual.
 """
 
 from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import time
-import uuid
+from json.encoder import encode_basestring_ascii as _json_str
+
+from sanita33.jsonlog import JsonFormatter
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 logger = logging.getLogger("sanita33.request")
@@ -27,26 +36,84 @@ class RequestIdFilter(logging.Filter):
 
 def request_id_for(incoming: str) -> str:
     """The proxy's id when it looks sane, else a fresh one."""
-    return incoming if VALID_ID.match(incoming) else uuid.uuid4().hex
+    return incoming if VALID_ID.match(incoming) else os.urandom(16).hex()
+
+
+def _direct_handler() -> logging.StreamHandler | None:
+    """The handler the request line would reach, if it is the only one and writes JSON."""
+    if logger.filters:
+        return None
+    handler = None
+    node = logger
+    while node is not None:
+        for candidate in node.handlers:
+            if handler is not None:
+                return None
+            handler = candidate
+        node = node.parent if node.propagate else None
+    if (
+        type(handler) is not logging.StreamHandler
+        or type(handler.formatter) is not JsonFormatter
+        or handler.level > logging.INFO
+    ):
+        return None
+    for candidate in handler.filters:
+        if type(candidate) is not RequestIdFilter:
+            return None
+    return handler
+
+
+def _json_line(
+    formatter: JsonFormatter, method: str, path: str, status: int, duration_ms: float, cache: str
+) -> str:
+    """What `formatter` makes of the request line's LogRecord, made without one."""
+    stamp = formatter.timestamp(time.time(), formatter.datefmt)
+    # JSON escapes character by character, so the message is made of its parts' escapes.
+    method, path, status = _json_str(method), _json_str(path), int(status)
+    return (
+        f'{{"time": {_json_str(stamp)}, "level": "INFO", "logger": {_json_str(logger.name)}, '
+        f'"request_id": {_json_str(request_id_var.get())}, '
+        f'"message": "{method[1:-1]} {path[1:-1]} {status}", "method": {method}, '
+        f'"path": {path}, "status": {status}, "duration_ms": {duration_ms!r}, '
+        f'"cache": {_json_str(cache)}}}'
+    )
 
 
 def log_request(method: str, path: str, status: int, started: float, cache: str) -> None:
     """The request's line; `started` is its time.perf_counter() at arrival."""
     if not logger.isEnabledFor(logging.INFO):
         return
-    logger.info(
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    handler = _direct_handler()
+    if handler is not None:
+        line = _json_line(handler.formatter, method, path, status, duration_ms, cache)
+        with handler.lock:
+            try:
+                handler.stream.write(line + handler.terminator)
+                handler.stream.flush()
+                return
+            except Exception:
+                pass  # the line goes through logging, which reports the failure
+    # What logger.info() does, without its walk up the stack to find the caller:
+    # it is always this function, and every request pays for the walk.
+    record = logger.makeRecord(
+        logger.name,
+        logging.INFO,
+        __file__,
+        0,
         "%s %s %s",
-        method,
-        path,
-        status,
-        extra={
+        (method, path, status),
+        None,
+        "log_request",
+        {
             "method": method,
             "path": path,
             "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "duration_ms": duration_ms,
             "cache": cache,
         },
     )
+    logger.handle(record)
 
 
 class RequestLogMiddleware:

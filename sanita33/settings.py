@@ -416,11 +416,7 @@ LOGGING = {
     "filters": {"request_id": {"()": "sanita33.requestlog.RequestIdFilter"}},
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
+        "json": {"()": "sanita33.jsonlog.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -1,3 +1,7 @@
+import contextlib
+import io
+import json
+import logging
 import os
 from urllib.parse import quote
 
@@ -100,3 +104,28 @@ def child_env(transactional_db):
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )
     return env
+
+
+@contextlib.contextmanager
+def json_request_log():
+    """The request logger writing JSON to a buffer, as LOG_FORMAT=json does on a server.
+
+    The buffer's handler is the only one the request line reaches (pytest's own
+    capture handlers are set aside meanwhile), so the line takes the direct path
+    of sanita33/requestlog.py. Yields a function giving the lines so far, parsed.
+    """
+    from sanita33.jsonlog import JsonFormatter
+    from sanita33.requestlog import RequestIdFilter, logger
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    saved = logger.handlers, logger.propagate, logger.level
+    logger.handlers, logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    try:
+        yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    finally:
+        logger.handlers, logger.propagate = saved[:2]
+        logger.setLevel(saved[2])

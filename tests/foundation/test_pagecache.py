@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sanita33 import pagecache, pagemirror
 from tests import urls_pagecache
-from tests.conftest import MACHINE_REDIS_URL, machine_redis
+from tests.conftest import MACHINE_REDIS_URL, json_request_log, machine_redis
 from tests.factories import ArticleFactory, UserFactory
 
 
@@ -199,6 +199,39 @@ def test_hits_are_answered_before_django_with_every_header_of_the_page(front, db
     assert hit[1]["X-Request-ID"] != miss[1]["X-Request-ID"]
 
 
+def test_the_cache_key_follows_settings_changed_after_start_up(settings):
+    """request_key() keeps the settings it reads; a change (a test's) must reach it."""
+    with_cookie = RequestFactory().get("/titles/", headers={"cookie": "s33=abc"}).environ
+    assert pagecache.request_key(with_cookie) is not None
+    settings.SESSION_COOKIE_NAME = "s33"
+    assert pagecache.request_key(with_cookie) is None
+    assert pagecache.request_key(RequestFactory().get("/titles/").environ) is not None
+    settings.ADMIN_PATH = "titles"
+    assert pagecache.request_key(RequestFactory().get("/titles/").environ) is None
+
+
+def test_a_hit_and_a_miss_each_write_one_json_request_line_with_their_id(front, db):
+    application, _ = front
+    ArticleFactory(title="Primo")
+    with json_request_log() as lines:
+        miss = wsgi_get(application, "/titles/")
+        hit = wsgi_get(application, "/titles/", x_request_id="proxy-id-0123")
+    logged = lines()
+    assert [line["cache"] for line in logged] == ["MISS", "HIT"]
+    assert [line["request_id"] for line in logged] == [miss[1]["X-Request-ID"], "proxy-id-0123"]
+    assert hit[1]["X-Request-ID"] == "proxy-id-0123"
+    for line in logged:
+        assert list(line) == [
+            *("time", "level", "logger", "request_id", "message"),
+            *("method", "path", "status", "duration_ms", "cache"),
+        ]
+        assert (line["message"], line["status"], line["path"]) == (
+            "GET /titles/ 200",
+            200,
+            "/titles/",
+        )
+
+
 def test_a_head_hit_has_the_headers_and_no_body(front, db):
     application, django = front
     ArticleFactory(title="Primo")
@@ -335,6 +368,23 @@ def test_with_redis_hits_need_no_round_trip_and_see_another_machines_publish(
 
     ArticleFactory(title="Secondo")  # committed elsewhere: this process sends no bump
     bump_from_another_machine(redis)
+    response = client.get("/titles/")
+    assert response["X-Cache"] == "MISS"
+    assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}
+
+
+def test_with_redis_a_subscription_closed_by_the_server_is_noticed_at_the_next_hit(
+    client, redis_site, db
+):
+    """Quiet hits only poll the subscription's socket; a closed one must still be seen."""
+    redis, _ = redis_site
+    ArticleFactory(title="Primo")
+    for _ in range(3):
+        client.get("/titles/")
+    host, port = pagemirror.mirror.socket.getsockname()[:2]
+    redis.client_kill(f"{host}:{port}")
+    ArticleFactory(title="Secondo")
+    bump_from_another_machine(redis)  # its message is lost with the connection
     response = client.get("/titles/")
     assert response["X-Cache"] == "MISS"
     assert set(response.content.decode().split("|")) == {"Primo", "Secondo"}

@@ -1,10 +1,23 @@
+import datetime
+import json
 import logging
+import re
+import sys
+import time
 
 import pytest
 from django.http import HttpResponse
 from django.urls import path
 
-from sanita33.requestlog import RequestIdFilter
+from sanita33.jsonlog import JsonFormatter
+from sanita33.requestlog import (
+    RequestIdFilter,
+    _direct_handler,
+    log_request,
+    logger,
+    request_id_var,
+)
+from tests.conftest import json_request_log
 
 
 def boom(request):
@@ -54,3 +67,87 @@ def test_errors_are_logged_with_the_request_id(client, log_records):
     [error] = [r for r in log_records.records if r.name == "django.request"]
     assert error.request_id == response["X-Request-ID"]
     assert error.exc_info[1].args == ("kaputt",)
+
+
+REQUEST_LINE_FIELDS = [
+    "time",
+    "level",
+    "logger",
+    "request_id",
+    "message",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "cache",
+]
+
+
+def test_with_json_logs_every_request_writes_one_json_line_with_every_field(client, settings):
+    settings.ROOT_URLCONF = __name__
+    with json_request_log() as lines:
+        response = client.get("/ok/")
+    [line] = lines()
+    assert list(line) == REQUEST_LINE_FIELDS
+    assert line["request_id"] == response["X-Request-ID"]
+    assert (line["level"], line["logger"], line["message"]) == (
+        "INFO",
+        "sanita33.request",
+        "GET /ok/ 200",
+    )
+    assert (line["method"], line["path"], line["status"], line["cache"]) == ("GET", "/ok/", 200, "")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}", line["time"])
+
+
+def test_the_direct_json_line_is_the_line_logging_would_write():
+    token = request_id_var.set("abcdef0123456789")
+    try:
+        with json_request_log() as lines:
+            assert _direct_handler() is not None
+            log_request("GET", '/a\n"b"/città/', 404, time.perf_counter(), "MISS")
+            # Any filter on the request logger sends the line through logging.
+            logger.addFilter(logging.Filter())
+            try:
+                assert _direct_handler() is None
+                log_request("GET", '/a\n"b"/città/', 404, time.perf_counter(), "MISS")
+            finally:
+                logger.filters.clear()
+    finally:
+        request_id_var.reset(token)
+    direct, through_logging = lines()
+    for line in (direct, through_logging):
+        del line["time"], line["duration_ms"]
+    assert direct == through_logging
+    assert direct["path"] == '/a\n"b"/città/'
+    assert direct["request_id"] == "abcdef0123456789"
+
+
+def test_json_lines_carry_extra_fields_and_tracebacks():
+    formatter = JsonFormatter()
+    try:
+        raise RuntimeError("kaputt")
+    except RuntimeError:
+        record = logging.getLogger("sanita33.test").makeRecord(
+            "sanita33.test",
+            logging.ERROR,
+            __file__,
+            1,
+            "failed %s",
+            ("here",),
+            sys.exc_info(),
+            extra={"when": datetime.date(2026, 1, 2), "request": object(), "_private": 1},
+        )
+    line = json.loads(formatter.format(record))
+    assert list(line) == [
+        "time",
+        "level",
+        "logger",
+        "request_id",
+        "message",
+        "when",
+        "request",
+        "exc_info",
+    ]
+    assert (line["level"], line["message"], line["when"]) == ("ERROR", "failed here", "2026-01-02")
+    assert line["request"].startswith("<object object")
+    assert line["exc_info"].startswith("Traceback") and "RuntimeError: kaputt" in line["exc_info"]
