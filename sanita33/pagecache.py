@@ -307,12 +307,8 @@ class PageCacheApplication:
         start_response(
             _status_line(status), [*headers, ("X-Cache", "HIT"), ("X-Request-ID", request_id)]
         )
-        token = requestlog.request_id_var.set(request_id)
-        try:
-            path = environ["PATH_INFO"]
-            if not path.isascii():  # else Django's decoding gives the same string
-                path = get_path_info(environ)
-            requestlog.log_request(environ["REQUEST_METHOD"], path, status, started, "HIT")
-        finally:
-            requestlog.request_id_var.reset(token)
+        path = environ["PATH_INFO"]
+        if not path.isascii():  # else Django's decoding gives the same string
+            path = get_path_info(environ)
+        requestlog.log_hit(environ["REQUEST_METHOD"], path, status, started, request_id)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -114,11 +114,11 @@ def json_request_log():
     capture handlers are set aside meanwhile), so the line takes the direct path
     of sanita33/requestlog.py. Yields a function giving the lines so far, parsed.
     """
-    from sanita33.jsonlog import JsonFormatter
+    from sanita33.jsonlog import ConsoleHandler, JsonFormatter
     from sanita33.requestlog import RequestIdFilter, logger
 
     stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
+    handler = ConsoleHandler(stream, flush_ms=0)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
     saved = logger.handlers, logger.propagate, logger.level

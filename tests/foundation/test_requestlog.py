@@ -151,3 +151,77 @@ def test_json_lines_carry_extra_fields_and_tracebacks():
     assert (line["level"], line["message"], line["when"]) == ("ERROR", "failed here", "2026-01-02")
     assert line["request"].startswith("<object object")
     assert line["exc_info"].startswith("Traceback") and "RuntimeError: kaputt" in line["exc_info"]
+
+
+def test_request_lines_are_written_together_within_the_flush_time():
+    """Like nginx's access_log buffer: lines wait at most LOG_FLUSH_MS, in order, none lost."""
+    import io
+    import os
+
+    from sanita33.jsonlog import ConsoleHandler
+
+    stream = io.StringIO()
+    handler = ConsoleHandler(stream, flush_ms=300)
+    handler.setFormatter(JsonFormatter())
+    started = time.monotonic()
+    handler.write_line('{"n": 1}')
+    handler.write_line('{"n": 2}')
+    assert stream.getvalue() == ""  # waiting for company
+    while stream.getvalue() == "" and time.monotonic() - started < 5:
+        time.sleep(0.02)  # nothing else is logged: the timer writes them
+    assert stream.getvalue() == '{"n": 1}\n{"n": 2}\n'
+    assert time.monotonic() - started >= 0.3
+
+    # Any other record first writes the waiting lines, so the log stays in order.
+    handler.write_line('{"n": 3}')
+    handler.emit(logging.makeLogRecord({"msg": "error", "levelno": logging.ERROR}))
+    assert [json.loads(line).get("n", "record") for line in stream.getvalue().splitlines()] == [
+        1,
+        2,
+        3,
+        "record",
+    ]
+
+    # logging.shutdown() flushes every handler at exit: nothing waiting is lost.
+    handler.write_line('{"n": 4}')
+    handler.flush()
+    assert stream.getvalue().endswith('{"n": 4}\n')
+
+    # A forked child does not write its parent's waiting lines a second time.
+    handler.write_line('{"n": 5}')
+    pid = os.fork()
+    if pid == 0:
+        handler.flush()
+        os._exit(0 if stream.getvalue().count('{"n": 5}') == 0 else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    handler.flush()
+    assert stream.getvalue().count('{"n": 5}') == 1
+
+
+def test_with_flush_time_zero_each_line_is_written_at_once():
+    import io
+
+    from sanita33.jsonlog import ConsoleHandler
+
+    stream = io.StringIO()
+    handler = ConsoleHandler(stream, flush_ms=0)
+    handler.write_line('{"n": 1}')
+    assert stream.getvalue() == '{"n": 1}\n'
+
+
+def test_a_hit_line_is_the_line_log_request_writes():
+    from sanita33.requestlog import log_hit
+
+    with json_request_log() as lines:
+        for _ in range(2):  # the page's part of the line is made once, then reused
+            log_hit("GET", '/a\n"b"/città/', 200, time.perf_counter(), "abcdef0123456789")
+        token = request_id_var.set("abcdef0123456789")
+        try:
+            log_request("GET", '/a\n"b"/città/', 200, time.perf_counter(), "HIT")
+        finally:
+            request_id_var.reset(token)
+    first, second, reference = lines()
+    for line in (first, second, reference):
+        del line["time"], line["duration_ms"]
+    assert first == second == reference
+    assert reference["path"] == '/a\n"b"/città/' and reference["cache"] == "HIT"
