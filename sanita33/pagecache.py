@@ -201,11 +201,9 @@ def lookup(key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
     """
     shared = not _uses_local_memory()
     if shared:
-        generation, version, until = pagemirror.mirror.current()
-        if version is not None and (until is None or time.time() < until):
-            entry = pagemirror.mirror.page(key, version)
-            if entry is not None:
-                return entry[1:]
+        generation, entry = pagemirror.mirror.find(key)
+        if entry is not None:
+            return entry[1:]
     stored, found = _read(STATE_KEY, key)
     state, entry = found.get(STATE_KEY), found.get(key)
     if stored is None or state is None or state["stored"] != stored:

@@ -157,13 +157,22 @@ class Mirror:
                 self._forget()
             return self.generation, self.version, self.until
 
-    def page(self, key: str, version: str) -> tuple | None:
+    def find(self, key: str) -> tuple[int, tuple | None]:
+        """(generation as in current(), the page if the mirror may serve it): one lock."""
         with self.lock:
+            if not self._listening():
+                return -1, None
+            if self.version is not None and time.monotonic() - self.read_at > TRUST_SECONDS:
+                self._forget()
+            if self.version is None:
+                return self.generation, None
+            if self.until is not None and time.time() >= self.until:
+                return self.generation, None  # a scheduled change is due: ask Redis
             entry = self.pages.get(key)
-            if entry is None or entry[0] != version or version != self.version:
-                return None
+            if entry is None or entry[0] != self.version:
+                return self.generation, None
             self.pages.move_to_end(key)
-            return entry
+            return self.generation, entry
 
     def remember(self, generation: int, version: str, until, key=None, entry=None) -> None:
         """Record what a read made after current() returned `generation` found."""

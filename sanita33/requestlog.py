@@ -16,6 +16,7 @@ line through logging as usual.
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import os
 import re
@@ -35,9 +36,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class _FreshIds:
+    """32 hex characters: 20 random per process, then a counter (no system call per id)."""
+
+    def __init__(self):
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self.prefix, self.counter = os.urandom(10).hex(), itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.counter) & 0xFFFFFFFFFFFF:012x}"
+
+
+_fresh_id = _FreshIds()
+
+
 def request_id_for(incoming: str) -> str:
     """The proxy's id when it looks sane, else a fresh one."""
-    return incoming if VALID_ID.match(incoming) else os.urandom(16).hex()
+    return incoming if incoming and VALID_ID.match(incoming) else _fresh_id()
 
 
 def _direct_handler() -> logging.StreamHandler | None:

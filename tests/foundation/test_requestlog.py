@@ -225,3 +225,20 @@ def test_a_hit_line_is_the_line_log_request_writes():
         del line["time"], line["duration_ms"]
     assert first == second == reference
     assert reference["path"] == '/a\n"b"/città/' and reference["cache"] == "HIT"
+
+
+def test_fresh_request_ids_are_unique_across_requests_and_forked_workers():
+    import os
+
+    from sanita33.requestlog import request_id_for
+
+    ids = {request_id_for("") for _ in range(1000)}
+    assert len(ids) == 1000 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a gunicorn worker is a fork of the master
+        os.write(write, request_id_for("").encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child_id = os.read(read, 64).decode()
+    assert child_id[:20] != next(iter(ids))[:20] and child_id not in ids
