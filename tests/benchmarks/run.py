@@ -1,7 +1,9 @@
 """`make bench`: run every benchmark module in this folder, one after the other.
 
 Each `bench_*.py` module runs on its own with `python -m tests.benchmarks.<name>`
-and its defaults; extra arguments go to all of them (`make bench BENCH_ARGS=...`).
+and its defaults. `make bench BENCH_ARGS="pages --articles 100000"`: the words
+before the first option choose the benchmarks; the rest, options with their
+values, go to each of them.
 Benchmarks are never part of `make test`.
 """
 
@@ -12,8 +14,8 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    only = [a for a in argv if not a.startswith("-")]
-    extra = [a for a in argv if a.startswith("-")]
+    first_option = next((i for i, a in enumerate(argv) if a.startswith("-")), len(argv))
+    only, extra = argv[:first_option], argv[first_option:]
     modules = sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
     if only:
         modules = [m for m in modules if m in only or m.removeprefix("bench_") in only]
