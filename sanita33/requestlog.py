@@ -146,11 +146,7 @@ def log_hit(method: str, path: str, status: int, started: float, request_id: str
     """
     handler = _direct_handler()
     if handler is None or not logger.isEnabledFor(logging.INFO):
-        token = request_id_var.set(request_id)
-        try:
-            log_request(method, path, status, started, "HIT")
-        finally:
-            request_id_var.reset(token)
+        _log_hit_through_logging(method, path, status, started, request_id)
         return
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     middle = _hit_middles.get((method, path, status))
@@ -170,12 +166,16 @@ def log_hit(method: str, path: str, status: int, started: float, request_id: str
     )
     try:
         handler.write_line(line)
-    except Exception:
-        token = request_id_var.set(request_id)
-        try:
-            log_request(method, path, status, started, "HIT")
-        finally:
-            request_id_var.reset(token)
+    except Exception:  # logging reports the failure
+        _log_hit_through_logging(method, path, status, started, request_id)
+
+
+def _log_hit_through_logging(method, path, status, started, request_id) -> None:
+    token = request_id_var.set(request_id)
+    try:
+        log_request(method, path, status, started, "HIT")
+    finally:
+        request_id_var.reset(token)
 
 
 class RequestLogMiddleware:
