@@ -149,6 +149,5 @@ class ConsoleHandler(logging.StreamHandler):
 
     def flush(self) -> None:
         with self.lock:
-            if self._lines:
-                self._write_lines()
+            self._write_lines()
         super().flush()

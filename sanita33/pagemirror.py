@@ -148,31 +148,30 @@ class Mirror:
         poller.register(sock, select.POLLIN)
         self.socket, self.poll = sock, poller.poll
 
+    def _current(self) -> tuple[int, str | None, float | None]:
+        """current(), with the lock held."""
+        if not self._listening():
+            return -1, None, None
+        if self.version is not None and time.monotonic() - self.read_at > TRUST_SECONDS:
+            self._forget()
+        return self.generation, self.version, self.until
+
     def current(self) -> tuple[int, str | None, float | None]:
         """(generation, version, until); version None when it must be read from Redis."""
         with self.lock:
-            if not self._listening():
-                return -1, None, None
-            if self.version is not None and time.monotonic() - self.read_at > TRUST_SECONDS:
-                self._forget()
-            return self.generation, self.version, self.until
+            return self._current()
 
     def find(self, key: str) -> tuple[int, tuple | None]:
         """(generation as in current(), the page if the mirror may serve it): one lock."""
         with self.lock:
-            if not self._listening():
-                return -1, None
-            if self.version is not None and time.monotonic() - self.read_at > TRUST_SECONDS:
-                self._forget()
-            if self.version is None:
-                return self.generation, None
-            if self.until is not None and time.time() >= self.until:
-                return self.generation, None  # a scheduled change is due: ask Redis
+            generation, version, until = self._current()
+            if version is None or (until is not None and time.time() >= until):
+                return generation, None  # unknown, or a scheduled change is due: ask Redis
             entry = self.pages.get(key)
-            if entry is None or entry[0] != self.version:
-                return self.generation, None
+            if entry is None or entry[0] != version:
+                return generation, None
             self.pages.move_to_end(key)
-            return self.generation, entry
+            return generation, entry
 
     def remember(self, generation: int, version: str, until, key=None, entry=None) -> None:
         """Record what a read made after current() returned `generation` found."""
