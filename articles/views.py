@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import chrome, pages
+from articles import pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import Filters, SearchResults, clean_query, highlight, suggest
@@ -161,7 +161,7 @@ class ArticleDetailView(DetailView):
             share_url=settings.SITE_URL + article.get_absolute_url(),
             **kwargs,
         )
-        publisher = chrome.snapshot(self.request)["publisher"]
+        publisher = Publisher.load()
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
 

@@ -378,21 +378,6 @@ def test_article_page_renders_for_a_draft_in_preview():
     assert "Bozza in anteprima" in response.content.decode()
 
 
-def test_the_remembering_url_tag_renders_what_djangos_does():
-    from django.template import Context, Template
-
-    tags = (
-        "{% url 'articles:home' %}|{% url 'articles:tag' 'vaccini' %}|"
-        "{% url 'articles:archive-month' 2025 2 %}|{% url 'articles:author' slug=who %}|"
-        "{% url 'articles:tag' who as link %}{{ link }}"
-    )
-    context = {"who": "anna-rossi"}
-    ours = Template("{% load articles %}" + tags).render(Context(context))
-    djangos = Template(tags).render(Context(context))
-    assert ours == djangos
-    assert ours == "/|/tag/vaccini/|/archivio/2025/2/|/autori/anna-rossi/|/tag/anna-rossi/"
-
-
 def test_article_query_applies_the_published_rule_at_each_call(client):
     """The published rule is applied with the time of each request."""
     soon = timezone.now() + timedelta(seconds=2)
