@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import chrome
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
 from articles.links import cached_reverse
 from articles.querysets import ArticleQuerySet
@@ -49,6 +48,19 @@ RESERVED_SLUGS = frozenset(
 STANDFIRST_MAX_LENGTH = 300
 # Fields that feed Article.search_vector (articles/search.py).
 SEARCHED_FIELDS = frozenset({"title", "standfirst", "body", "audience"})
+
+
+# Replaced whenever the publisher or a section changes: the masthead and footer
+# fragments are cached under it (articles/context_processors.py).
+SITE_STAMP_KEY = "articles:site-stamp"
+
+
+def _forget(*keys: str) -> None:
+    """Drop cached rows and the site stamp now, and again once the change commits
+    (a request in between could store what it read before the change)."""
+    keys = (*keys, SITE_STAMP_KEY)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 class Publisher(models.Model):
@@ -92,8 +104,7 @@ class Publisher(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        chrome.forget()
+        _forget(self.CACHE_KEY)
 
     @classmethod
     def load(cls) -> Publisher:
@@ -146,16 +157,14 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
-        chrome.forget()
+        _forget(self.CACHE_KEY, self.NAV_CACHE_KEY)
 
     def get_absolute_url(self):
         return cached_reverse("articles:section", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
-        chrome.forget()
+        _forget(self.CACHE_KEY, self.NAV_CACHE_KEY)
         return result
 
     def clean(self):

@@ -38,7 +38,6 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article
-from articles.pages import by_ids
 
 MAX_QUERY_LENGTH = 200
 # Characters PostgreSQL cannot store (NUL) or that only confuse the parser.
@@ -262,7 +261,7 @@ class SearchResults:
         ids = self.ids()
         if not range(len(ids))[page]:
             return []
-        return list(_ranked(self.prepare(by_ids(ids)), self.tsquery)[page])
+        return list(_ranked(self.prepare(Article.objects.filter(pk__in=ids)), self.tsquery)[page])
 
 
 def search_articles(query: str, filters: Filters | None = None) -> SearchResults:

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from reversion.models import Revision
 
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
@@ -120,11 +121,12 @@ def _lock(article: Article) -> None:
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
-    article.version = F("version") + 1
+    # The row is locked (_lock), so a plain increment is safe; an F() here
+    # would be serialised as text into the revision and break its restore.
+    article.version += 1
     if by is not None:
         article.last_modified_by = by
     article.save()
-    article.refresh_from_db(fields=["version", "updated_at"])
     ArticleEvent.objects.create(article=article, action=action, user=by, note=note)
     if by is not None:
         reversion.set_user(by)
@@ -267,6 +269,7 @@ def article_update(
     by,
     loaded_version: int,
     material: bool = False,
+    restored_from: Revision | None = None,
 ) -> Article:
     """Save an edited article, refusing if it changed since `loaded_version`.
 
@@ -293,6 +296,18 @@ def article_update(
             article.material_update_at = timezone.now()
             ArticleEvent.objects.create(article=article, action="material_update", user=by)
         article.save()
+        if restored_from is not None:
+            saved = date_format(
+                timezone.localtime(restored_from.date_created), "j F Y \\a\\l\\l\\e H:i"
+            )
+            author = restored_from.user
+            note = (
+                _("Ripristinata la versione del %(when)s di %(who)s")
+                % {"when": saved, "who": author.get_full_name() or author.get_username()}
+                if author is not None
+                else _("Ripristinata la versione del %(when)s") % {"when": saved}
+            )
+            ArticleEvent.objects.create(article=article, action="restore", user=by, note=note)
         old_path = reverse("articles:detail", kwargs={"section": old_section, "slug": old_slug})
         if old_path != article.get_absolute_url():
             article_keep_old_path(article=article, old_path=old_path)

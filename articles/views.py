@@ -19,11 +19,10 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import chrome, pages
+from articles import pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import Filters, SearchResults, clean_query, highlight, suggest
@@ -44,28 +43,27 @@ class HomeView(TemplateView):
         tree = Section.tree()
         shape = tuple((section.pk, tuple(section.descendant_ids(tree))) for section in sections)
 
-        def blocks(now):
-            """One query for the ids of every block."""
-            published = Article.objects.published(now).newest_first()
-            parts = [
-                Article.objects.published(now)
-                .order_by("-is_featured", "-priority", "-publish_at", "-id")
-                .annotate(block=Value("top"))
-                .values_list("pk", "block")[:HOME_TOP],
-                published.annotate(block=Value("latest")).values_list("pk", "block")[
-                    : HOME_LATEST + HOME_TOP
-                ],
-            ]
-            for section_pk, ids in shape:
-                parts.append(
-                    published.filter(section__in=ids)
-                    .annotate(block=Value(f"s{section_pk}"))
-                    .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
-                )
-            return parts[0].union(*parts[1:], all=True)
-
-        rows = pages.compiled_rows(("home", shape), blocks)
-        by_id = {a.pk: a for a in pages.cards(pages.by_ids({pk for pk, _ in rows}))}
+        # One query for the ids of every block, one for their cards.
+        published = Article.objects.published().newest_first()
+        parts = [
+            Article.objects.published()
+            .order_by("-is_featured", "-priority", "-publish_at", "-id")
+            .annotate(block=Value("top"))
+            .values_list("pk", "block")[:HOME_TOP],
+            published.annotate(block=Value("latest")).values_list("pk", "block")[
+                : HOME_LATEST + HOME_TOP
+            ],
+        ]
+        for section_pk, ids in shape:
+            parts.append(
+                published.filter(section__in=ids)
+                .annotate(block=Value(f"s{section_pk}"))
+                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+            )
+        rows = list(parts[0].union(*parts[1:], all=True))
+        by_id = {
+            a.pk: a for a in pages.cards(Article.objects.filter(pk__in={pk for pk, _ in rows}))
+        }
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)
@@ -138,14 +136,6 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
-        # The readers' page runs its query compiled once (pages.PreparedQuery);
-        # previews, with a queryset of their own, go through the ORM.
-        if queryset is None and type(self).get_queryset is ArticleDetailView.get_queryset:
-            found = pages.published_page.fetch(slug=self.kwargs[self.slug_url_kwarg])
-            if not found:
-                raise Http404(_("No %(verbose_name)s found matching the query")
-                              % {"verbose_name": Article._meta.verbose_name})  # fmt: skip
-            return found[0]
         queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
         return super().get_object(queryset)
 
@@ -175,7 +165,7 @@ class ArticleDetailView(DetailView):
         if article.is_reserved:
             context["audience"] = audience_label(article)
             context["esi"] = edge_includes(self.request)
-        publisher = chrome.snapshot(self.request)["publisher"]
+        publisher = Publisher.load()
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
 

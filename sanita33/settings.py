@@ -272,6 +272,9 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Our own Italian for strings of Django and third-party apps that are missing
+# or wrong in their catalogues (months in lower case, «Ritorna», axes, taggit…).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media ----------------------------------------------------------
 STATIC_URL = "/static/"
