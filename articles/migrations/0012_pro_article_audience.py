@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_article_live_index'),
+        ('articles', '0011_desk_fixes_newsroom'),
     ]
 
     operations = [
