@@ -29,17 +29,14 @@ class DecisionInline(admin.TabularInline):
 @admin.register(ProfessionalProfile)
 class ProfessionalProfileAdmin(admin.ModelAdmin):
     list_display = [
-        "last_name",
-        "first_name",
-        "profession",
+        "__str__",
         "province",
         "registration_number",
         "state",
         "declared_at",
-        "verified_until",
         "has_document",
     ]
-    list_filter = ["state", "profession", "province"]
+    list_filter = ["state", "profession"]
     search_fields = ["last_name", "first_name", "registration_number", "user__email"]
     date_hierarchy = "declared_at"
     list_select_related = ["user"]
