@@ -4,6 +4,7 @@ the reserved body of an article for those who may read it."""
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -165,7 +166,6 @@ def delete(request):
     return render(request, "readers/delete.html", {"error": error}, status=400 if error else 200)
 
 
-@never_cache
 def reserved_body(request, pk: int):
     """The body of a reserved article for whoever may read it, never cached.
 
@@ -182,7 +182,11 @@ def reserved_body(request, pk: int):
     fragment = request.GET.get("frammento") == "1"
     template = "readers/reserved_fragment.html" if fragment else "readers/reserved_page.html"
     response = render(request, template, context, status=200 if allowed or fragment else 403)
-    response["Cache-Control"] = "private, no-store"
+    if request.user.is_authenticated:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        # The anonymous answer is the same gate for everyone: the edge may keep it.
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}"
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -105,6 +105,8 @@ def test_anonymous_and_unverified_readers_get_the_gate_from_the_fragment(client)
     response = fragment(client, article)
     assert "Zentrolix" not in response.content.decode()
     assert "Accedi o registrati" in response.content.decode()
+    # The same gate for every anonymous reader: the edge may keep it.
+    assert response["Cache-Control"].startswith("public")
     declared = ProfessionalProfileFactory()
     client.force_login(declared.user)
     response = fragment(client, article)
