@@ -353,8 +353,20 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             ),
             (_("Pubblicazione"), {"fields": publication}),
             (
-                _("Sponsorizzazione"),
-                {"fields": ["is_sponsored", "sponsor_name"], "classes": ["collapse"]},
+                _("Pubblico e sponsorizzazione"),
+                {
+                    "fields": [
+                        "audience",
+                        "audience_professions",
+                        "is_sponsored",
+                        "sponsor_name",
+                        "is_medicine_promotion",
+                    ],
+                    "description": _(
+                        "Un articolo riservato mostra a tutti titolo, sommario, immagine e "
+                        "firma; il testo solo agli operatori sanitari verificati."
+                    ),
+                },
             ),
             (
                 _("SEO"),
@@ -664,7 +676,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                     _(
                         "Completa ciò che manca oppure, se sei caporedattore, "
                         "indica il motivo della deroga."
-                    ),
+                    )
+                    if failure.overridable
+                    else _("Nessuna deroga è possibile: correggi il pubblico dell'articolo."),
                 ),
                 messages.ERROR,
             )

@@ -36,11 +36,15 @@ from articles.models import (
 
 
 class PublishCheckFailed(Exception):
-    """Publishing refused: `problems` lists what is missing, in Italian."""
+    """Publishing refused: `problems` lists what is missing, in Italian.
 
-    def __init__(self, problems: list[str]):
+    `overridable` is False when no reason can lift the refusal (the law forbids it).
+    """
+
+    def __init__(self, problems: list[str], *, overridable: bool = True):
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.overridable = overridable
 
 
 class StaleVersion(Exception):
@@ -99,6 +103,18 @@ def publish_problems(article: Article) -> list[str]:
     return problems
 
 
+def forbidden_publication(article: Article) -> list[str]:
+    """What the law forbids outright: no override reason lifts these."""
+    if article.is_medicine_promotion and not article.is_reserved:
+        return [
+            _(
+                "È promozione di un medicinale con obbligo di prescrizione: può essere "
+                "pubblicata solo per gli operatori sanitari (D.Lgs. 219/2006, art. 115)."
+            )
+        ]
+    return []
+
+
 def _lock(article: Article) -> None:
     """Reload the row under a lock: concurrent workflow writes queue up here."""
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
@@ -149,6 +165,9 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
+        forbidden = forbidden_publication(article)
+        if forbidden:
+            raise PublishCheckFailed(forbidden, overridable=False)
         problems = publish_problems(article)
         override_reason = override_reason.strip()
         if problems and not override_reason:

@@ -48,9 +48,9 @@ ADMIN_PATH = env_url_path(
     "ADMIN_PATH",
     "admin/",
     reserved={
-        "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico", "feed",
-        "healthz", "media", "newsletter", "persone", "privacy", "robots.txt", "sitemap.xml",
-        "sitemap-news.xml", "static", "tag",
+        "account", "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico",
+        "feed", "healthz", "media", "newsletter", "persone", "privacy", "robots.txt",
+        "sitemap.xml", "sitemap-news.xml", "static", "tag",
     },
 )  # fmt: skip
 
@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "sanita33",
     "articles",
     "newsletter",
+    "allauth",
+    "allauth.account",
+    "readers",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
@@ -209,6 +213,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses any login for a locked-out username and address before checking the password.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Readers sign in by e-mail (django-allauth); staff never through it (readers/adapter.py).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Admin brute force: 5 wrong passwords for one username from one address lock that
 # pair out for an hour. Keyed on the pair, not the address alone, so one office
@@ -229,6 +235,34 @@ AXES_VERBOSE = False
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+# Reader accounts (django-allauth, readers/) ----------------------------------
+# Readers sign up and in with their e-mail address (password or a code sent by
+# e-mail); the address must be verified before the account is used. Reader
+# accounts are never staff: the admin keeps its own login and lock-out.
+ACCOUNT_ADAPTER = "readers.adapter.ReaderAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+LOGIN_REDIRECT_URL = "readers:account"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Professional verification (readers/): how long a verification lasts before the
+# reader is asked to verify again, and whether a bare self-declaration opens
+# low-risk professional content (never prescription-medicine promotion).
+READERS_VERIFICATION_MONTHS = env_int("READERS_VERIFICATION_MONTHS", 24)
+READERS_ACCEPT_SELF_DECLARATION = env_bool("READERS_ACCEPT_SELF_DECLARATION", False)
+# An online professional register answering JSON (readers/verification.py); empty: none.
+READERS_REGISTER_URL = env_str("READERS_REGISTER_URL", "")
+READERS_REGISTER_TIMEOUT = env_int("READERS_REGISTER_TIMEOUT", 5)
+# Uploaded evidence documents: outside MEDIA_ROOT, never served publicly, deleted
+# once staff decide.
+READERS_PRIVATE_ROOT = Path(env_str("READERS_PRIVATE_ROOT") or VAR_DIR / "private")
 
 # Internationalisation ------------------------------------------------------
 # One language, so no LocaleMiddleware: it would only add `Vary: Accept-Language`,
