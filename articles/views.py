@@ -17,8 +17,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html, strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -404,7 +403,7 @@ class SearchView(PaginatedListView):
             snippet = highlight(article.headline_text, from_html=True)
             # A fragment from the middle of the text reads better after an ellipsis.
             if not (article.standfirst or "").startswith(unescape(strip_tags(snippet))[:20]):
-                snippet = mark_safe("… ") + snippet
+                snippet = format_html("… {}", snippet)
             article.snippet_html = snippet
         suggestion = None
         if self.query and not context["paginator"].count:

