@@ -115,6 +115,7 @@ STATUS_COLOURS = {
 }
 
 EVENT_LABELS = {
+    "create": _("Bozza creata"),
     "submit": _("Inviato in revisione"),
     "publish": _("Pubblicato"),
     "schedule": _("Pubblicazione programmata"),

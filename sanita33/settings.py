@@ -55,7 +55,7 @@ ADMIN_PATH = env_url_path(
 )  # fmt: skip
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "desk.sites.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sanita33",
     "articles",
     "newsletter",
+    "desk",
     "allauth",
     "allauth.account",
     "readers",
@@ -438,6 +439,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 TAGGIT_CASE_INSENSITIVE = True
+# How often the article form saves unsaved text for its writer (desk/static/desk/autosave.js).
+DESK_AUTOSAVE_SECONDS = env_int("DESK_AUTOSAVE_SECONDS", 30)
 # Tag addresses are /tag/<slug>/ with an ASCII slug: «Sanità» becomes "sanita".
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
