@@ -26,6 +26,8 @@ urlpatterns = [
     path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("newsletter/", include("newsletter.urls")),
+    # ESP delivery webhooks (bounces, complaints); authenticated by ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
-from newsletter.models import Subscriber
+from newsletter.models import Newsletter, Subscriber
 
 
 def free_port() -> int:
@@ -89,3 +89,22 @@ def make_subscribers(count: int, *, prefix: str = "lettore", **fields) -> list[S
     return Subscriber.objects.bulk_create(
         Subscriber(email=f"{prefix}{n}@example.org", **fields) for n in range(count)
     )
+
+
+@pytest.fixture
+def daily() -> Newsletter:
+    """The default newsletter the migration creates (flushed by transactional tests)."""
+    newsletter, _ = Newsletter.objects.get_or_create(
+        slug="sanita33-daily",
+        defaults={"name": "Sanità33 Daily", "is_default": True, "cadence": "daily"},
+    )
+    return newsletter
+
+
+@pytest.fixture
+def farmaci() -> Newsletter:
+    newsletter, _ = Newsletter.objects.get_or_create(
+        slug="farmaci",
+        defaults={"name": "Farmaci", "cadence": "weekly", "requires_approval": False},
+    )
+    return newsletter
