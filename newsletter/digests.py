@@ -80,6 +80,7 @@ class DigestResult:
     newsletter: Newsletter
     slot: datetime
     edition: Edition | None
+    articles: int = 0
 
 
 def digest_compose(*, newsletter: Newsletter, now: datetime | None = None) -> DigestResult | None:
@@ -108,7 +109,8 @@ def digest_compose(*, newsletter: Newsletter, now: datetime | None = None) -> Di
         edition = Edition.objects.create(
             newsletter=newsletter,
             subject=digest_subject(newsletter, slot),
-            preheader=articles[0].title[:200],
+            # Not an article's title: a personalised digest may leave that article out.
+            preheader=newsletter.description[:200],
             personalised=True,
             covers_from=since,
             covers_until=slot,
@@ -131,7 +133,7 @@ def digest_compose(*, newsletter: Newsletter, now: datetime | None = None) -> Di
         edition.pk,
         len(articles),
     )
-    return DigestResult(newsletter, slot, edition)
+    return DigestResult(newsletter, slot, edition, len(articles))
 
 
 def compose_due_digests(*, now: datetime | None = None) -> list[DigestResult]:

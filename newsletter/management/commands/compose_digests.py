@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 )
             else:
                 edition = result.edition
-                count = edition.items.count()
+                count = result.articles
                 articles = ngettext("%(n)d articolo", "%(n)d articoli", count) % {"n": count}
                 line = (
                     f"{result.newsletter}: «{edition.subject}», {articles}, "
