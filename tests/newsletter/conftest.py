@@ -25,6 +25,7 @@ class Sink:
     """What the SMTP server accepted, plus knobs to make it misbehave."""
 
     messages: list = field(default_factory=list)
+    envelope_senders: list = field(default_factory=list)
     refuse: set = field(default_factory=set)  # Addresses answered 550 at RCPT.
     on_data: object = None  # Called with the recipient before DATA is accepted.
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,6 +47,7 @@ class Sink:
                 return verdict
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.arrived:
+            self.envelope_senders.append(envelope.mail_from)
             self.messages.append(parsed)
             self.arrived.notify_all()
         return "250 OK"
