@@ -6,6 +6,7 @@ Production sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL and
 REDIS_URL at least.
 """
 
+import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "taggit",
     "ckeditor",
     "ckeditor_uploader",
@@ -332,6 +334,43 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "sanita33.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# DKIM for plain SMTP (an ESP signs with its own keys): a PEM private key file.
+EMAIL_DKIM_KEY_FILE = env_str("EMAIL_DKIM_KEY_FILE")
+EMAIL_DKIM_SELECTOR = env_str("EMAIL_DKIM_SELECTOR", "sanita33")
+EMAIL_DKIM_DOMAIN = env_str("EMAIL_DKIM_DOMAIN")
+if EMAIL_DKIM_KEY_FILE:
+    if not Path(EMAIL_DKIM_KEY_FILE).is_file():
+        raise ConfigurationError(f"EMAIL_DKIM_KEY_FILE {EMAIL_DKIM_KEY_FILE!r} is not a file")
+    if EMAIL_HOST:
+        EMAIL_BACKEND = "sanita33.mail.DKIMSMTPBackend"
+# Sending through an ESP's API with django-anymail instead of SMTP; its settings
+# come from ANYMAIL_* variables (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET…).
+ESPS = {
+    "amazon_ses",
+    "brevo",
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "postal",
+    "postmark",
+    "resend",
+    "sendgrid",
+    "sparkpost",
+}
+EMAIL_ESP = env_str("EMAIL_ESP").lower()
+if EMAIL_ESP:
+    if EMAIL_ESP not in ESPS:
+        raise ConfigurationError(
+            f"EMAIL_ESP must be one of {', '.join(sorted(ESPS))}, not {EMAIL_ESP!r}"
+        )
+    if EMAIL_HOST:
+        raise ConfigurationError("set either EMAIL_HOST (SMTP) or EMAIL_ESP, not both")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sanità33 <newsletter@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "")
@@ -349,6 +388,12 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 10)
 NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
 # Address of the one-click unsubscribe mailbox (List-Unsubscribe mailto:).
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+# Return path for bounces; each message gets bounces+<tag>@domain (VERP).
+NEWSLETTER_BOUNCE_ADDRESS = env_str("NEWSLETTER_BOUNCE_ADDRESS", "")
+if NEWSLETTER_BOUNCE_ADDRESS and "@" not in NEWSLETTER_BOUNCE_ADDRESS:
+    raise ConfigurationError("NEWSLETTER_BOUNCE_ADDRESS must be an e-mail address")
+# Secret path segment of /newsletter/rimbalzi/<secret>/ (raw DSN/ARF POSTs); empty = off.
+NEWSLETTER_BOUNCE_WEBHOOK_SECRET = env_str("NEWSLETTER_BOUNCE_WEBHOOK_SECRET", "")
 
 # Security ------------------------------------------------------------------
 # Readers' pages have no JavaScript and no third-party requests; the admin gets
