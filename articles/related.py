@@ -24,6 +24,7 @@ How a list is computed (measured on labelled corpora, see tests/related_corpus):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import multiprocessing
@@ -82,6 +83,34 @@ MAX_TERM_LENGTH = 100
 DOCS_KEY = "#docs"
 
 _NUMERIC = re.compile(r"^[0-9.,:/-]+$")
+
+# Tie-breaks by shared tags, people, section and recency (see _nudge).
+NUDGES = True
+
+# The rules `evaluate_related --without RULE` switches off for one run, to
+# measure what each is worth: name -> {module constant: value when off}.
+RULES = {
+    "near-duplicates": {"NEAR_DUPLICATE": math.inf},
+    "same-story": {"SAME_STORY_CAP": STORED_LIMIT},
+    "title-weight": {"FIELD_WEIGHTS": dict.fromkeys("ABCD", 1.0)},
+    "caps": {"QUERY_TERMS": 100_000, "POSTINGS_PER_TERM": 1_000_000_000},
+    "key-terms": {"VECTOR_TERMS": 100_000},
+    "nudges": {"NUDGES": False},
+}
+
+
+@contextlib.contextmanager
+def rules_off(names: Iterable[str]):
+    """Switch these rules off inside the block (evaluation only, one process)."""
+    saved: dict[str, object] = {}
+    try:
+        for name in names:
+            for constant, value in RULES[name].items():
+                saved.setdefault(constant, globals()[constant])
+                globals()[constant] = value
+        yield
+    finally:
+        globals().update(saved)
 
 
 def related_articles(article: Article, limit: int = DISPLAY_LIMIT) -> list[Article]:
@@ -409,7 +438,7 @@ def _nudge(source: _Meta | None, meta: _Meta, now: datetime) -> tuple[float, dic
     if meta.publish_at is not None:
         age_days = max((now - meta.publish_at).total_seconds() / 86400, 0.0)
         boost += 0.02 / (1.0 + age_days / 365.0)
-    return boost, reasons
+    return (boost if NUDGES else 1.0), reasons
 
 
 def compute_related(article_id: int) -> list[Pick]:
