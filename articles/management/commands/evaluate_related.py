@@ -32,12 +32,26 @@ class Command(BaseCommand):
             "--workers", type=int, default=2, help="Processi per il ricalcolo (default 2)."
         )
         parser.add_argument(
+            "--without",
+            action="append",
+            default=[],
+            choices=sorted(related.RULES),
+            metavar="RULE",
+            help="Misura senza questa regola (ripetibile): " + ", ".join(sorted(related.RULES)),
+        )
+        parser.add_argument(
             "--no-baseline",
             action="store_true",
             help="Salta il confronto TF-IDF (lento oltre qualche migliaio di articoli).",
         )
 
-    def handle(self, *args, k: int, workers: int, no_baseline: bool, verbosity: int, **options):
+    def handle(self, *args, k: int, workers: int, without: list[str], no_baseline: bool, **options):
+        if without:
+            self.stdout.write(f"rules switched off: {', '.join(without)}")
+        with related.rules_off(without):
+            self.evaluate(k=k, workers=workers, no_baseline=no_baseline)
+
+    def evaluate(self, *, k: int, workers: int, no_baseline: bool) -> None:
         if k < 1 or k > related.STORED_LIMIT:
             raise CommandError(f"-k deve essere tra 1 e {related.STORED_LIMIT}.")
         labels = dict(ArticleLabel.objects.values_list("article_id", "label"))
