@@ -144,3 +144,16 @@ def test_the_form_loads_the_autosave_script_with_the_configured_interval(client,
     html = client.get(change_url(article)).content.decode()
     assert 'src="/static/desk/autosave.js"' in html
     assert 'data-interval="2"' in html
+
+
+def test_new_article_form_offers_its_copy_until_an_article_is_created(client):
+    writer = JournalistFactory()
+    client.force_login(writer)
+    add = reverse("admin:articles_article_add")
+    client.post(AUTOSAVE, {"article": "", "title": "Pezzo nuovo mai salvato"})
+    html = client.get(add).content.decode()
+    assert "Hai modifiche non salvate" in html and "Pezzo nuovo mai salvato" in html
+
+    ArticleFactory(draft=True, created_by=writer)
+    assert "Hai modifiche non salvate" not in client.get(add).content.decode()
+    assert not AutosaveDraft.objects.exists()
