@@ -41,6 +41,11 @@ class DeskAdminSite(admin.AdminSite):
                 name="desk-notifications",
             ),
             path(
+                "scrivania/notifiche/<int:notification_id>/",
+                self.admin_view(views.notification_open),
+                name="desk-notification-open",
+            ),
+            path(
                 "scrivania/articoli/<int:article_id>/commenti/",
                 self.admin_view(views.comments),
                 name="desk-comments",

@@ -130,3 +130,21 @@ def test_article_form_queries_do_not_grow_with_the_comments(client, django_asser
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(change_url(article))
     assert response.content.decode().count('<article class="desk-comment') == 11
+
+
+def test_following_a_notification_opens_the_thread_and_marks_it_read(client):
+    writer, editor = JournalistFactory(), EditorFactory()
+    article = ArticleFactory(draft=True, created_by=writer)
+    client.force_login(editor)
+    client.post(reverse("admin:desk-comments", args=[article.pk]), {"testo": "Rivedi il titolo."})
+    notification = Notification.objects.get(recipient=writer)
+    url = reverse("admin:desk-notification-open", args=[notification.pk])
+    assert client.get(url).status_code == 404  # someone else's notification
+
+    client.force_login(writer)
+    response = client.get(url)
+
+    assert response["Location"] == change_url(article) + "#commenti"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+    assert client.get(reverse("admin:index")).context["desk_notifications"]["total"] == 0
