@@ -12,10 +12,10 @@ import time
 from typing import TextIO
 
 from django.contrib.contenttypes.models import ContentType
-from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import RESERVED_SLUGS, Article, Author, Person, Section
+from articles.slugs import slug_at_word
 
 
 class Progress:
@@ -52,7 +52,7 @@ class Progress:
 
 
 def unique_slug(model, base: str, *, max_length: int = 150, exclude_pk=None) -> str:
-    base = (slugify(base) or "senza-titolo")[:max_length].strip("-")
+    base = slug_at_word(base, max_length) or "senza-titolo"
     if model is Section and base in RESERVED_SLUGS:
         base = f"{base}-sezione"
     slug, n = base, 2
