@@ -8,11 +8,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from articles.sanitize import same_html
 from articles.services import stale_version_message
 
 
+class RichTextBodyField(RichTextUploadingFormField):
+    """Changed only when the sanitised text differs: CKEditor's own layout is no edit."""
+
+    def has_changed(self, initial, data):
+        return not same_html(initial, data)
+
+
 class ArticleAdminForm(forms.ModelForm):
-    body = RichTextUploadingFormField(config_name="default", required=False, label=_("Testo"))
+    body = RichTextBodyField(config_name="default", required=False, label=_("Testo"))
     # The version this form was loaded with; a save against a newer one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     material_update = forms.BooleanField(
