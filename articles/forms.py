@@ -5,11 +5,13 @@ from __future__ import annotations
 from ckeditor_uploader.fields import RichTextUploadingFormField
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.sanitize import same_html
 from articles.services import stale_version_message
+from articles.slugs import ARTICLE_SLUG_LENGTH, slug_at_word
 
 
 class RichTextBodyField(RichTextUploadingFormField):
@@ -57,6 +59,18 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "loaded_version" in self.fields and self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        from_title = slugify(self.cleaned_data.get("title", ""))
+        # The admin copies the headline into the address up to 250 characters,
+        # cutting wherever it stops: a new address from the title ends at a
+        # whole word. A published address is never moved behind the editor's back.
+        if self.instance.pk is not None and "slug" not in self.changed_data:
+            return slug
+        if slug and from_title.startswith(slug):
+            return slug_at_word(from_title, min(len(slug), ARTICLE_SLUG_LENGTH))
+        return slug
 
     def clean(self):
         cleaned = super().clean()
