@@ -13,7 +13,6 @@ from typing import TextIO
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils.text import slugify
 from psycopg import sql
 from taggit.models import Tag, TaggedItem
 
@@ -27,6 +26,7 @@ from articles.models import (
     Person,
     Section,
 )
+from articles.slugs import slug_at_word
 
 
 class Progress:
@@ -63,7 +63,7 @@ class Progress:
 
 
 def unique_slug(model, base: str, *, max_length: int = 150, exclude_pk=None) -> str:
-    base = (slugify(base) or "senza-titolo")[:max_length].strip("-")
+    base = slug_at_word(base, max_length) or "senza-titolo"
     if model is Section and base in RESERVED_SLUGS:
         base = f"{base}-sezione"
     slug, n = base, 2
