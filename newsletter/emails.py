@@ -1,5 +1,8 @@
 """Every newsletter e-mail is a template triplet: <name>_subject.txt, _body.txt, _body.html.
 
+The subject and the text body are text, not HTML: they are rendered with
+autoescaping off, so «l'influenza & "vaccini"» arrives as typed.
+
 HTML is rendered with a <style> block and inlined once by css-inline; an
 edition is rendered once per distinct article list (not per subscriber) with
 a placeholder where the subscriber's signed token goes, which is swapped in
@@ -17,6 +20,7 @@ import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -24,6 +28,7 @@ from articles.models import Article, Publisher, Section
 from articles.querysets import published_q
 from newsletter import tokens
 from newsletter.models import Edition, EditionArticle, Subscriber
+from newsletter.plaintext import html_to_text
 
 TOKEN_PLACEHOLDER = "S33SUBSCRIBERTOKEN"
 TOKEN_BYTES = TOKEN_PLACEHOLDER.encode()
@@ -64,9 +69,15 @@ def _address_only(value: str) -> str:
     return parseaddr(value)[1]
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A text template (subject, plain-text body): never HTML-escaped."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def render_triplet(name: str, context: dict) -> tuple[str, str, str]:
-    subject = " ".join(render_to_string(f"newsletter/email/{name}_subject.txt", context).split())
-    text = render_to_string(f"newsletter/email/{name}_body.txt", context)
+    subject = " ".join(render_text(f"newsletter/email/{name}_subject.txt", context).split())
+    text = render_text(f"newsletter/email/{name}_body.txt", context)
     html = _inliner.inline(render_to_string(f"newsletter/email/{name}_body.html", context))
     return subject, text, html
 
@@ -153,6 +164,7 @@ class EditionRenderer:
         by_id = {item.article_id: item.article for item in self.items}
         context = {
             "edition": self.edition,
+            "intro_text": html_to_text(self.edition.intro),
             "publisher": self.publisher,
             "articles": [
                 {

@@ -60,7 +60,7 @@ class SignupForm(forms.Form):
         queryset=Section.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Nessuna scelta = tutti gli argomenti."),
+        help_text=_("Se non ne scegli nessuno, li ricevi tutti."),
     )
     consent = forms.BooleanField(
         label=_("Ho letto l'informativa sulla privacy e acconsento a ricevere la newsletter."),
@@ -111,7 +111,7 @@ class PreferencesForm(forms.Form):
         queryset=Section.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Nessuna scelta = tutti gli argomenti."),
+        help_text=_("Se non ne scegli nessuno, li ricevi tutti."),
     )
     paused = forms.BooleanField(label=_("Metti in pausa la newsletter"), required=False)
 

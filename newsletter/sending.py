@@ -36,6 +36,7 @@ from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from psycopg import sql
 
 from newsletter import bounces, tokens
 from newsletter.emails import EditionRenderer, site_domain
@@ -44,7 +45,7 @@ from sanita33.mail import dkim_sign
 
 logger = logging.getLogger(__name__)
 
-TABLE = Delivery._meta.db_table
+TABLE = sql.Identifier(Delivery._meta.db_table)
 
 
 @dataclass
@@ -73,13 +74,12 @@ def backoff(attempts: int) -> timedelta:
 def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, int]]:
     """Take up to `limit` due deliveries; committed before returning."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} AS d
+        query = sql.SQL("""
+            UPDATE {table} AS d
             SET status = 'claimed', claimed_by = %s, attempts = d.attempts + 1,
                 lease_until = now() + make_interval(secs => %s)
             WHERE d.id IN (
-                SELECT id FROM {TABLE}
+                SELECT id FROM {table}
                 WHERE edition_id = %s
                   AND ((status = 'pending' AND next_attempt_at <= now())
                        OR (status = 'claimed' AND lease_until < now()))
@@ -88,7 +88,9 @@ def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, 
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING d.id, d.subscriber_id, d.attempts
-            """,
+            """).format(table=TABLE)
+        cursor.execute(
+            query.as_string(cursor.connection),
             [claimer, settings.NEWSLETTER_LEASE_SECONDS, edition_id, limit],
         )
         return sorted(cursor.fetchall())
@@ -96,12 +98,13 @@ def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, 
 
 def renew(*, ids: list[int], claimer: str) -> set[int]:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} SET lease_until = now() + make_interval(secs => %s)
+        query = sql.SQL("""
+            UPDATE {table} SET lease_until = now() + make_interval(secs => %s)
             WHERE id = ANY(%s) AND claimed_by = %s AND status = 'claimed'
             RETURNING id
-            """,
+            """).format(table=TABLE)
+        cursor.execute(
+            query.as_string(cursor.connection),
             [settings.NEWSLETTER_LEASE_SECONDS, ids, claimer],
         )
         return {row[0] for row in cursor.fetchall()}

@@ -14,8 +14,12 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg import sql
 
 from articles.models import Article, Section
+from articles.querysets import published_q
+from articles.templatetags.articles import data_it
 from newsletter.models import (
     ConsentRecord,
     Delivery,
@@ -322,13 +326,88 @@ class EditionStateError(Exception):
     pass
 
 
+class EditionArticlesError(EditionStateError):
+    """Some articles of the edition would not be public when it goes out."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            _("L'edizione non parte: %(list)s Toglili o cambia l'orario dell'invio.")
+            % {"list": " ".join(problems)}
+        )
+
+
+def when_text(moment: datetime) -> str:
+    """'3 dicembre 2026 alle 10:00'."""
+    return f"{data_it(moment)} alle {timezone.localtime(moment):%H:%M}"
+
+
+def article_send_problem(article: Article, *, at: datetime | None) -> str | None:
+    """Why readers could not open this article at `at` (None: they could).
+
+    With `at` None the send time is not known yet, so a scheduled article
+    is accepted; the send itself checks again at its real time.
+    """
+    now = timezone.now()
+    title = article.title
+    if article.status == Article.Status.DRAFT:
+        return _("«%(title)s» è una bozza: non è pubblicato.") % {"title": title}
+    if article.status == Article.Status.REVIEW:
+        return _("«%(title)s» è in revisione: non è ancora pubblicato.") % {"title": title}
+    if article.status == Article.Status.UNPUBLISHED:
+        return _("«%(title)s» è stato ritirato.") % {"title": title}
+    if article.unpublish_at is not None and article.unpublish_at <= (at or now):
+        if article.unpublish_at <= now:
+            return _("«%(title)s» è stato ritirato il %(date)s.") % {
+                "title": title,
+                "date": when_text(article.unpublish_at),
+            }
+        return _("«%(title)s» viene ritirato il %(date)s, prima dell'invio.") % {
+            "title": title,
+            "date": when_text(article.unpublish_at),
+        }
+    if at is not None and article.publish_at is not None and article.publish_at > at:
+        return _(
+            "«%(title)s» sarà pubblicato il %(date)s, dopo l'invio dell'edizione (%(send)s)."
+        ) % {"title": title, "date": when_text(article.publish_at), "send": when_text(at)}
+    return None
+
+
+def edition_article_problems(*, edition: Edition, at: datetime | None) -> list[str]:
+    """One sentence per article of the edition that readers could not open at `at`."""
+    articles = Article.objects.filter(pk__in=edition.items.values("article_id")).order_by("title")
+    return [
+        problem
+        for problem in (article_send_problem(article, at=at) for article in articles)
+        if problem
+    ]
+
+
+def edition_article_choices(*, at: datetime | None = None):
+    """Articles an editor may put in an edition that goes out at `at` (None: not set).
+
+    Published and still public then; with no send time yet, also the ones
+    scheduled to come out later (the send checks them against its real time).
+    """
+    if at is not None:
+        return Article.objects.filter(published_q(at))
+    now = timezone.now()
+    return Article.objects.filter(
+        published_q(now) | Q(status=Article.Status.PUBLISHED, publish_at__gt=now)
+    ).filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+
+
 def edition_schedule(*, edition: Edition, when: datetime) -> Edition:
+    """Queue the edition for `when`; refused, with the list, if an article would not be public."""
     from newsletter.tasks import start_edition
 
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if not edition.is_editable():
-            raise EditionStateError("L'edizione è già in invio o inviata.")
+            raise EditionStateError(_("L'edizione è già in invio o inviata."))
+        problems = edition_article_problems(edition=edition, at=max(when, timezone.now()))
+        if problems:
+            raise EditionArticlesError(problems)
         edition.status = Edition.Status.SCHEDULED
         edition.scheduled_at = when
         edition.save(update_fields=["status", "scheduled_at"])
@@ -376,15 +455,20 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
         recipients = Subscriber.objects.receiving(edition)
         select_sql, select_params = recipients.order_by().values("id").query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {Delivery._meta.db_table}
+            query = sql.SQL("""
+                INSERT INTO {deliveries}
                     (edition_id, subscriber_id, status, attempts, next_attempt_at,
                      claimed_by, message_id, last_error)
                 SELECT %s, r.id, 'pending', 0, %s, '', '', ''
-                FROM ({select_sql}) AS r
+                FROM ({recipients}) AS r
                 ON CONFLICT (edition_id, subscriber_id) DO NOTHING
-                """,
+                """).format(
+                deliveries=sql.Identifier(Delivery._meta.db_table),
+                # The ORM's own SQL for the recipients queryset, its values passed apart.
+                recipients=sql.SQL(select_sql),
+            )
+            cursor.execute(
+                query.as_string(cursor.connection),
                 [edition.pk, now, *select_params],
             )
             total = cursor.rowcount
