@@ -21,7 +21,17 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, router
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
@@ -122,7 +132,8 @@ def update_search_vectors(ids: Iterable[int]) -> int:
                     WHERE app_label = 'articles' AND model = 'article')
             ), '')), 'B')
             || setweight(to_tsvector({cfg}, regexp_replace(
-                coalesce(a.body, ''), '<[^>]*>', ' ', 'g')), 'C')
+                CASE WHEN a.audience = 'public' THEN coalesce(a.body, '') ELSE '' END,
+                '<[^>]*>', ' ', 'g')), 'C')
         WHERE a.id = ANY(%s)
     """).format(cfg=sql.Literal(cfg))
     with connection.cursor() as cursor:
@@ -177,8 +188,14 @@ def _ranked(articles: QuerySet[Article], query: SearchQuery) -> QuerySet[Article
         [RECENCY_HALF_DAYS],
         output_field=FloatField(),
     )
+    # A reserved article's body is neither searched nor quoted (readers/access.py).
+    public_body = Case(
+        When(audience=Article.Audience.PUBLIC, then=Coalesce("body", Value(""))),
+        default=Value(""),
+        output_field=TextField(),
+    )
     plain_body = Func(
-        Coalesce("body", Value("")),
+        public_body,
         Value("<[^>]*>"),
         Value(" "),
         Value("g"),

@@ -26,6 +26,7 @@ from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import Filters, SearchResults, clean_query, highlight, suggest
 from articles.templatetags.articles import mese_it
+from readers.access import audience_label
 
 PAGE_SIZE = 20
 HOME_TOP = 5
@@ -160,9 +161,24 @@ class ArticleDetailView(DetailView):
             share_url=settings.SITE_URL + article.get_absolute_url(),
             **kwargs,
         )
+        if article.is_reserved:
+            context["audience"] = audience_label(article)
+            context["esi"] = edge_includes(self.request)
         publisher = Publisher.load()
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("esi"):
+            # The edge (deploy/varnish) fills the reserved body in per reader.
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
+        return response
+
+
+def edge_includes(request) -> bool:
+    """True when the request came through an edge that processes ESI (our VCL says so)."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
 
 
 def absolute(path: str) -> str:
@@ -215,6 +231,14 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
             }
             for correction in context["corrections"]
         ]
+    if article.is_reserved:
+        # Google's markup for gated content: the body is not cloaked, it is reserved.
+        news["isAccessibleForFree"] = False
+        news["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".story__body",
+        }
     if article.is_sponsored and article.sponsor_name:
         news["sponsor"] = {"@type": "Organization", "name": article.sponsor_name}
     reviewer = article.medical_reviewer

@@ -1,4 +1,4 @@
-"""A kept connection is checked (Django's CONN_HEALTH_CHECKS); a dead one is replaced."""
+"""A connection kept between requests is checked (CONN_HEALTH_CHECKS); a dead one is replaced."""
 
 import time
 
