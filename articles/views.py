@@ -175,11 +175,12 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         related = []
-        tag(self.request, f"article-{article.pk}", f"related-{article.pk}")
+        tag(self.request, f"article-{article.pk}")
         if article.related_enabled:
             # Until the stored list is filled, the section's newest articles stand in.
             rows = article.related_list or article.section_newest
             related = [pages.RelatedCard.from_row(row) for row in rows]
+            tag(self.request, f"related-{article.pk}")
             if not article.related_list:
                 tag(self.request, f"section-{article.section_id}")
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
