@@ -55,7 +55,9 @@ def page_key(request: HttpRequest) -> str | None:
     query = request.META.get("QUERY_STRING", "")
     if any(name not in PAGE_PARAMS for name, _ in parse_qsl(query, keep_blank_values=True)):
         return None
-    return f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    # Pages for an edge that fills in ESI fragments differ from the others.
+    esi = "esi:" if "ESI/1.0" in request.headers.get("Surrogate-Capability", "") else ""
+    return f"{esi}{request.scheme}://{request.get_host()}{request.path}?{query}"
 
 
 def is_cacheable(response: HttpResponse) -> bool:
@@ -93,14 +95,15 @@ class EdgeCacheMiddleware:
         response[settings.EDGECACHE_TAG_HEADER] = " ".join(tags)
         # Cloudflare reads a comma-separated list.
         response[settings.EDGECACHE_CDN_TAG_HEADER] = ",".join(tags)
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=settings.PAGE_BROWSER_MAX_AGE,
-            s_maxage=settings.PAGE_CACHE_SECONDS,
-            stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
-            stale_if_error=settings.PAGE_STALE_IF_ERROR,
-        )
+        if not response.has_header("Cache-Control"):  # else the view has decided
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PAGE_BROWSER_MAX_AGE,
+                s_maxage=settings.PAGE_CACHE_SECONDS,
+                stale_while_revalidate=settings.PAGE_STALE_WHILE_REVALIDATE,
+                stale_if_error=settings.PAGE_STALE_IF_ERROR,
+            )
         if settings.PAGE_CACHE:
             if hasattr(response, "render") and callable(response.render):
                 response.render()

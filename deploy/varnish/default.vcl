@@ -11,8 +11,9 @@
 #   sends `PURGE` with an `xkey-purge: tag tag…` header (vmod xkey) and every
 #   page carrying one of the tags is dropped at once. `BAN` with
 #   `X-Ban-Tags: <regex>` is the fallback for Varnishes without xkey.
-# - Staff (a `sessionid` cookie), POSTs, the admin, search, previews and the
-#   newsletter forms pass straight to the site, cookies and all.
+# - Staff and signed-in readers (a `sessionid` cookie), POSTs, the admin,
+#   search, previews and the newsletter forms pass straight to the site,
+#   cookies and all. Reserved articles' bodies are ESI fragments.
 # - Analytics cookies and tracking parameters (utm_*, fbclid, gclid) are
 #   dropped before the cache lookup, so they never split or bypass the cache.
 # The backend and the purgers' addresses are in origin.vcl.
@@ -45,6 +46,9 @@ sub vcl_recv {
         ban("obj.http.xkey ~ " + req.http.X-Ban-Tags);
         return (synth(200, "Banned"));
     }
+    # Reserved articles: the page is cached for everyone, and the body for this
+    # reader comes from an ESI fragment (readers/views.py reserved_body).
+    set req.http.Surrogate-Capability = "varnish=ESI/1.0";
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -72,6 +76,10 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    if (beresp.http.Surrogate-Control ~ "ESI/1\.0") {
+        unset beresp.http.Surrogate-Control;
+        set beresp.do_esi = true;
+    }
     # Only what the site marks public for shared caches (edgecache middleware).
     if (beresp.http.Set-Cookie || beresp.http.Cache-Control !~ "(public|s-maxage)" ||
         beresp.http.Cache-Control ~ "(private|no-cache|no-store)") {
