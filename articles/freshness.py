@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -47,11 +48,22 @@ logger = logging.getLogger(__name__)
 _local = threading.local()
 
 
-@dataclass
+@dataclass(eq=False)
 class _Pending:
+    """What one transaction changed; sent once, by the first of its on_commit callbacks."""
+
     tags: set[str] = field(default_factory=set)
     # Article id → how it looked before the transaction changed it.
     before: dict[int, _Look | None] = field(default_factory=dict)
+    sent: bool = False
+
+    def flush(self) -> None:
+        if _local.__dict__.get("pending") is not None and _local.pending() is self:
+            _local.pending = None
+        if self.sent:
+            return
+        self.sent = True
+        _send(self)
 
 
 @dataclass(frozen=True)
@@ -64,8 +76,10 @@ class _Look:
 
 def content_changed(*tags: str) -> None:
     """Purge the pages carrying any of `tags` once the current transaction commits."""
-    _pending().tags.update(tags)
-    _flush_on_commit()
+    if tags:
+        pending = _pending()
+        pending.tags.update(tags)
+        _flush_on_commit(pending)
 
 
 def article_changing(article) -> None:
@@ -79,7 +93,7 @@ def articles_changing(ids: Iterable[int]) -> None:
     ids = [pk for pk in ids if pk is not None and pk not in pending.before]
     pending.before.update(dict.fromkeys(ids))  # unknown ids: not yet written
     pending.before.update(_looks(ids))
-    _flush_on_commit()
+    _flush_on_commit(pending)
 
 
 def article_tags(ids: Iterable[int]) -> set[str]:
@@ -93,22 +107,24 @@ def article_tags(ids: Iterable[int]) -> set[str]:
 
 
 def _pending() -> _Pending:
-    pending = getattr(_local, "pending", None)
+    # A weak reference: only the transaction's on_commit callbacks keep it
+    # alive, so when a rollback drops them, what it named is forgotten too.
+    found = _local.__dict__.get("pending")
+    pending = found() if found is not None else None
     if pending is None:
-        pending = _local.pending = _Pending()
+        pending = _Pending()
+        _local.pending = weakref.ref(pending)
     return pending
 
 
-def _flush_on_commit() -> None:
+def _flush_on_commit(pending: _Pending) -> None:
     # Registered on every call: a callback added inside a savepoint that rolls
     # back is dropped, and the first callback that runs sends everything.
-    transaction.on_commit(_flush, robust=True)
+    transaction.on_commit(pending.flush, robust=True)
 
 
-def _flush() -> None:
-    pending = getattr(_local, "pending", None)
-    _local.pending = None
-    if pending is None:
+def _send(pending: _Pending) -> None:
+    if not (pending.tags or pending.before):
         return
     tags = set(pending.tags)
     after = _looks(list(pending.before))
@@ -201,7 +217,12 @@ def _looks(ids: list[int]) -> dict[int, _Look]:
         looks[pk] = _Look(
             visible=article.is_published(now),
             lists=frozenset(lists[pk]),
-            order=(row["is_featured"], row["priority"], row["publish_at"]),
+            # To the second: the admin's date and time fields drop microseconds.
+            order=(
+                row["is_featured"],
+                row["priority"],
+                row["publish_at"] and row["publish_at"].replace(microsecond=0),
+            ),
             upcoming=min(upcoming) if upcoming else None,
         )
     return looks
