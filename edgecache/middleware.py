@@ -23,10 +23,10 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from edgecache import origin
 from edgecache.tags import SITE, tags_of
 
-# Query parameters that select a different page (lists, sitemaps); any other
-# one means uncached.
-# (Our VCL drops utm_* and click ids before they get here.)
-PAGE_PARAMS = frozenset({"page", "p"})
+# Query parameters that select a different page (lists, sitemaps, the reserved
+# body's ESI fragment); any other one means uncached. (Our VCL drops utm_* and
+# click ids before they get here.)
+PAGE_PARAMS = frozenset({"page", "p", "frammento"})
 UNCACHED_PREFIXES = (
     "/anteprima",
     "/cerca",
