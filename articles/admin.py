@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -195,13 +196,41 @@ class PrefillMixin:
 # Inlines ------------------------------------------------------------------
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """Nobody signs as a colleague: a journalist adds herself or a shared byline."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            author = form.cleaned_data.get("author") if form.has_changed() else None
+            if author is not None and not services.may_sign_as(self.user, author):
+                form.add_error(
+                    "author",
+                    _(
+                        "Puoi firmare solo con la tua firma o con una firma collettiva "
+                        "(es. «Redazione»): %(name)s la aggiunge un caporedattore."
+                    )
+                    % {"name": author.name},
+                )
+
+
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     extra = 0
     verbose_name = _("firma")
     verbose_name_plural = _("Firme (nell'ordine in cui compaiono)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article opens with the writer's byline already in place.
+        return 1 if obj is None else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 class ArticlePersonInline(admin.TabularInline):
@@ -559,9 +588,17 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             ],
         )
         if not change and not article.article_authors.exists():
-            author = Author.objects.filter(user=request.user).first()
-            if author is not None:
-                ArticleAuthor.objects.create(article=article, author=author)
+            ArticleAuthor.objects.create(
+                article=article, author=services.author_for_user(request.user)
+            )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Only on the blank form: posted back unchanged, an initial row would
+        # count as untouched and be dropped.
+        if isinstance(inline, ArticleAuthorInline) and request.method == "GET" and obj.pk is None:
+            kwargs["initial"] = [{"author": services.author_for_user(request.user).pk}]
+        return kwargs
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = Version.objects.filter(pk=version_id, object_id=unquote(object_id)).first()
@@ -818,6 +855,31 @@ class AuthorAdmin(BylineTagsMixin, admin.ModelAdmin):
         (None, {"fields": ["name", "slug", "role", "user", "bio", "photo"]}),
         (_("Contatti e profili"), {"fields": ["email", "website_url", "x_url", "linkedin_url"]}),
     ]
+
+    def has_change_permission(self, request, obj=None):
+        # Journalists keep their own profile (bio, photo, links) up to date.
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or request.user.has_perm("articles.edit_any_article")
+            or obj.user_id == request.user.pk
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("articles.edit_any_article"):
+            return []
+        return ["user"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The byline picker offers a journalist only the bylines she may use.
+        if (
+            request.path == reverse("admin:autocomplete")
+            and request.GET.get("model_name") == "articleauthor"
+            and not request.user.has_perm("articles.edit_any_article")
+        ):
+            queryset = queryset.filter(models.Q(user=request.user) | models.Q(user__isnull=True))
+        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Person)

@@ -220,13 +220,13 @@ def _write_vectors(vectors: dict[int, Vector]) -> None:
                     copy.write_row((article_id, term, weight))
 
 
-def _published_ids() -> list[int]:
+def published_ids() -> list[int]:
     return list(Article.objects.published().order_by("id").values_list("id", flat=True))
 
 
 def rebuild_index(batch_size: int = 1000) -> int:
     """Index every published article from scratch; returns how many."""
-    ids = _published_ids()
+    ids = published_ids()
     with transaction.atomic(), connection.cursor() as cursor:
         # DELETE, not TRUNCATE: it works inside a caller's transaction too.
         cursor.execute("DELETE FROM articles_relatedterm")
@@ -682,7 +682,7 @@ def recompute_all(*, batch_size: int = 200, workers: int = 1) -> int:
             # After a bulk import the article statistics can be stale enough for
             # the planner to scan every published row instead of a few ids.
             cursor.execute("ANALYZE articles_article, taggit_taggeditem, articles_articleperson")
-    ids = _published_ids()
+    ids = published_ids()
     if workers <= 1 or connection.in_atomic_block or len(ids) < batch_size * workers:
         _recompute_ids(ids, batch_size)
         return len(ids)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Revision
 
 from articles.freshness import article_changing
+from articles.importing import unique_slug
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
     Article,
@@ -89,9 +90,29 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
+def author_for_user(user) -> Author:
+    """The staff user's byline, created from their name the first time it is needed."""
+    author = Author.objects.filter(user=user).first()
+    if author is not None:
+        return author
+    name = user.get_full_name().strip() or user.get_username()
+    return Author.objects.create(
+        user=user, name=name, slug=unique_slug(Author, name), role=_("Giornalista")
+    )
+
+
+def may_sign_as(user, author: Author) -> bool:
+    """Editors sign as anyone; others as themselves or a shared byline («Redazione»)."""
+    if user is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return author.user_id is None or author.user_id == user.pk
+
+
 def publish_problems(article: Article) -> list[str]:
     """What stops the article from being published, empty when it is ready."""
     problems = []
+    if not article.article_authors.exists():
+        problems.append(_("L'articolo non ha nessuna firma."))
     if article.lead_image and not article.lead_image_alt.strip():
         problems.append(_("L'immagine principale non ha il testo alternativo."))
     standfirst = article.standfirst.strip()

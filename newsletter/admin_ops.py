@@ -119,14 +119,13 @@ class NewsletterAdmin(admin.ModelAdmin):
 @admin.register(Bounce)
 class BounceAdmin(admin.ModelAdmin):
     list_display = [
-        "received_at",
-        "kind",
-        "source",
         "email",
-        "edition",
-        "status_code",
+        "kind",
         "suppressed",
-        "short_diagnostic",
+        "status_code",
+        "source",
+        "edition",
+        "received_at",
     ]
     list_filter = ["kind", "source", "suppressed", ("received_at", admin.DateFieldListFilter)]
     list_select_related = ["edition"]
@@ -144,10 +143,6 @@ class BounceAdmin(admin.ModelAdmin):
         "received_at",
     ]
     exclude = ["delivery"]
-
-    @admin.display(description=_("diagnosi"))
-    def short_diagnostic(self, obj):
-        return obj.diagnostic[:90] + ("…" if len(obj.diagnostic) > 90 else "")
 
     def has_add_permission(self, request):
         return False

@@ -505,11 +505,6 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if LOCAL_MODE or DEBUG else "json")
 if LOG_FORMAT not in {"text", "json"}:
     raise ConfigurationError("LOG_FORMAT must be text or json")
-# Request lines may wait this long to be written together (sanita33/jsonlog.py),
-# which saves a write(2) per request; 0 writes each at once.
-LOG_FLUSH_MS = env_int("LOG_FLUSH_MS", 500 if LOG_FORMAT == "json" else 0)
-if not 0 <= LOG_FLUSH_MS <= 10_000:
-    raise ConfigurationError("LOG_FLUSH_MS must be between 0 and 10000 (milliseconds)")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -519,14 +514,17 @@ LOGGING = {
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "sanita33.jsonlog.JsonFormatter"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
         "console": {
-            "class": "sanita33.jsonlog.ConsoleHandler",
+            "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
-            "flush_ms": LOG_FLUSH_MS,
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

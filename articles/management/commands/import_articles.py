@@ -458,7 +458,7 @@ class Command(BaseCommand):
             ensure_configuration()  # the TEXT_SEARCH_CONFIG language may be new here
         importer = Importer()
         vectors = VectorWriter()
-        progress = Progress(size, verbosity=verbosity, stream=self.stderr._out)
+        progress = Progress(size, verbosity=verbosity, stream=self.stderr)
         started = time.monotonic()
         batch: list[Record] = []
         done_bytes = 0
