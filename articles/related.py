@@ -47,6 +47,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from articles.freshness import content_changed
 from articles.models import (
     Article,
     ArticlePerson,
@@ -646,7 +647,19 @@ def save_many(picks_by_article: dict[int, list[Pick]]) -> int:
                 computed_at=now,
             )
         rows.extend(slots.values())
+    previous: dict[int, list[int]] = defaultdict(list)
+    for article_id, target_id in (
+        RelatedArticle.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "target_id")
+    ):
+        previous[article_id].append(target_id)
+    current: dict[int, list[int]] = defaultdict(list)
+    for row in sorted(rows, key=lambda row: (row.article_id, row.position)):
+        current[row.article_id].append(row.target_id)
     with transaction.atomic():
+        # Only the pages whose related block now names other articles.
+        content_changed(*(f"related-{pk}" for pk in ids if previous[pk] != current[pk]))
         with connection.cursor() as cursor:
             # Derived rows, recomputable at any time: not worth waiting for a WAL flush.
             cursor.execute("SET LOCAL synchronous_commit = off")
