@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
 
-from anymail.exceptions import AnymailError, AnymailRecipientsRefused
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused, AnymailUnsupportedFeature
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -364,11 +364,15 @@ def _hand_over(mail, renderer, to: str, token: str, rendered, delivery_id: int) 
         return message_id
     message = renderer.message(to=to, token=token, rendered=rendered, message_id=message_id)
     # Read by django-anymail (ignored by other backends): the ESP returns the
-    # metadata in its webhooks and uses the envelope sender where it can.
+    # metadata in its bounce and complaint webhooks. The ESP keeps its own return
+    # path (most refuse another envelope sender) and processes the DSNs itself.
     message.metadata = {"s33": tag}
-    if settings.NEWSLETTER_BOUNCE_ADDRESS:
-        message.envelope_sender = bounces.return_path(delivery_id)
-    mail.send_messages([message])
+    try:
+        mail.send_messages([message])
+    except AnymailUnsupportedFeature:
+        # Refused before any request was made, so sending again cannot duplicate.
+        del message.metadata
+        mail.send_messages([message])
     return message_id
 
 
