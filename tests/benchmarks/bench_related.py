@@ -77,7 +77,7 @@ def prepare(n: int, fresh: bool, prefix: str = "sanita33_bench_related") -> str:
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=REPO, env=env_for(db), check=True)
     say(f"{db}: loading {n} articles")
     subprocess.run(
-        [PY, "-m", "tests.related_corpus.load", str(corpus(n))],
+        [PY, "manage.py", "import_articles", str(corpus(n)), "-v0"],
         cwd=REPO,
         env=env_for(db),
         check=True,
