@@ -168,7 +168,7 @@ def delete(request):
 
 
 def reserved_body(request, pk: int):
-    """The body of a reserved article for whoever may read it, never cached.
+    """The body of a reserved article for whoever may read it; readers' answers are never cached.
 
     Fetched as an ESI fragment by the edge (deploy/varnish) into the public,
     cached page, or opened directly from the gate's link without an edge.
@@ -178,7 +178,6 @@ def reserved_body(request, pk: int):
         pk=pk,
         audience__in=[Article.Audience.PROFESSIONALS, Article.Audience.PROFESSIONS],
     )
-    tag(request, f"article-{article.pk}")
     # An anonymous request is answered without reading a session, so the gate it
     # gets is the same for everyone and the edge may keep it under the article's tag.
     signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
