@@ -22,12 +22,14 @@ from django.utils.translation import ngettext
 
 from articles.models import Section
 from newsletter import services
+from newsletter.admin_ops import EditionOpsMixin
 from newsletter.emails import TOKEN_PLACEHOLDER, EditionRenderer
 from newsletter.models import (
     ConsentRecord,
     Delivery,
     Edition,
     EditionArticle,
+    Newsletter,
     Subscriber,
     email_digest,
 )
@@ -65,6 +67,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        "newsletters",
         "paused",
         "all_topics",
         "topics",
@@ -81,8 +84,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         "hard_bounces",
         "last_bounce",
     ]
-    fields = [*readonly_fields, "paused", "all_topics", "topics"]
-    filter_horizontal = ["topics"]
+    fields = [*readonly_fields, "newsletters", "paused", "all_topics", "topics"]
+    filter_horizontal = ["topics", "newsletters"]
     inlines = [ConsentRecordInline]
     actions = ["export_csv", "export_personal_data", "erase_personal_data"]
 
@@ -276,8 +279,15 @@ class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
         # scheduled_at is set from the send page, which also queues the start.
-        fields = ["subject", "preheader", "intro", "personalised"]
+        fields = ["newsletter", "subject", "preheader", "intro", "personalised"]
         widgets = {"intro": CKEditorWidget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "newsletter" in self.fields:
+            self.fields["newsletter"].initial = Newsletter.objects.filter(
+                is_active=True, is_default=True
+            ).first()
 
 
 def _count(status: list[str]) -> Count:
@@ -285,10 +295,11 @@ def _count(status: list[str]) -> Count:
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
     form = EditionForm
     list_display = [
         "subject",
+        "newsletter",
         "status",
         "personalised",
         "scheduled_at",
@@ -297,8 +308,11 @@ class EditionAdmin(admin.ModelAdmin):
         "sent",
         "failed",
         "actions_link",
+        "figures_link",
     ]
-    list_filter = ["status", "personalised"]
+    list_filter = ["status", "newsletter", "personalised"]
+    list_select_related = ["newsletter"]
+    actions = ["approve_digests"]
     search_fields = ["subject"]
     inlines = [EditionArticleInline]
     readonly_fields = ["status", "scheduled_at", "started_at", "finished_at", "delivery_counts"]
@@ -361,7 +375,7 @@ class EditionAdmin(admin.ModelAdmin):
 
     def _send_context(self, edition: Edition) -> dict:
         """What the preview, test, schedule and send-now panel shows."""
-        recipients = Subscriber.objects.active().count()
+        recipients = Subscriber.objects.receiving(edition).count()
         at = _send_time(edition) or timezone.now()
         return {
             "edition": edition,
@@ -430,6 +444,7 @@ class EditionAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.send_view),
                 name="newsletter_edition_send",
             ),
+            *self.ops_urls(),
             *super().get_urls(),
         ]
 

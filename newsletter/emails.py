@@ -60,6 +60,11 @@ def unsubscribe_url(token: str) -> str:
     return absolute(reverse("newsletter:unsubscribe", args=[token]))
 
 
+def click_url(edition_id: int, article_id: int) -> str:
+    """First-party redirect that counts a click on an article, and nothing about the reader."""
+    return absolute(reverse("newsletter:click", args=[edition_id, article_id]))
+
+
 def preferences_url(token: str) -> str:
     return absolute(reverse("newsletter:preferences", args=[token]))
 
@@ -234,7 +239,7 @@ class EditionRenderer:
                     "title": by_id[pk].title,
                     "standfirst": by_id[pk].standfirst,
                     "section": by_id[pk].section.name,
-                    "url": absolute(by_id[pk].get_absolute_url()),
+                    "url": click_url(self.edition.pk, pk),
                     "image": self._image(by_id[pk]),
                 }
                 for pk in article_ids
@@ -256,14 +261,18 @@ class EditionRenderer:
         by_id = {item.article_id: item.article for item in self.items}
         return " · ".join(by_id[pk].title for pk in article_ids[:3])
 
-    def message(self, *, to: str, token: str, rendered: RenderedEdition) -> EmailMultiAlternatives:
+    def message(
+        self, *, to: str, token: str, rendered: RenderedEdition, message_id: str | None = None
+    ) -> EmailMultiAlternatives:
         text, html = rendered.personalise(token)
+        own = {"Message-ID": message_id} if message_id else {}
         return build_message(
             to=to,
             subject=rendered.subject,
             text=text,
             html=html,
             headers={
+                **own,
                 "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "List-Id": f"{self.publisher.site_name} <newsletter.{site_domain()}>",
@@ -271,7 +280,9 @@ class EditionRenderer:
             },
         )
 
-    def wire(self, *, to: str, token: str, rendered: RenderedEdition) -> tuple[str, bytes] | None:
+    def wire(
+        self, *, to: str, token: str, rendered: RenderedEdition, message_id: str | None = None
+    ) -> tuple[str, bytes] | None:
         """(Message-ID, bytes) of the same message as `message`, without rebuilding MIME.
 
         The MIME tree of each variant is serialised once with a placeholder; per
@@ -284,7 +295,7 @@ class EditionRenderer:
         if prepared is None:
             return None
         head, body = prepared
-        message_id = make_msgid(domain=site_domain())
+        message_id = message_id or make_msgid(domain=site_domain())
         own = (
             f"To: {to}\r\nDate: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
             f"List-Unsubscribe: <{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>\r\n"

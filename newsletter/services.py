@@ -15,6 +15,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from articles.models import Article, Section
 from articles.querysets import published_q
@@ -24,7 +25,9 @@ from newsletter.models import (
     Delivery,
     Edition,
     EditionArticle,
+    Newsletter,
     Subscriber,
+    Unsubscription,
     email_digest,
 )
 
@@ -59,21 +62,33 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def default_newsletters() -> list[Newsletter]:
+    return list(Newsletter.objects.filter(is_active=True, is_default=True))
+
+
 def subscriber_signup(
-    *, email: str, topics: Iterable[Section] = (), page: str = "", ip: str | None = None
+    *,
+    email: str,
+    topics: Iterable[Section] = (),
+    newsletters: Iterable[Newsletter] = (),
+    page: str = "",
+    ip: str | None = None,
 ) -> Subscriber:
     """Register a signup and send a confirmation (at most one per address per hour).
 
     Callers answer the same way whatever the address's state, so nobody can
-    learn who is subscribed.
+    learn who is subscribed. No newsletter chosen (the inline form offers no
+    choice) means the default ones.
     """
     email = normalise_email(email)
     topics = list(topics)
+    newsletters = list(newsletters) or default_newsletters()
     now = timezone.now()
     with transaction.atomic():
         subscriber, created = Subscriber.objects.get_or_create(email=email)
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Subscriber.Status.CONFIRMED:
+            # Lists change in the preferences, behind the owner's link.
             return subscriber
         if subscriber.status != Subscriber.Status.PENDING:
             # Came back after leaving or bouncing: a fresh opt-in, fresh proof.
@@ -85,6 +100,7 @@ def subscriber_signup(
         subscriber.all_topics = not topics
         subscriber.save(update_fields=["all_topics"])
         subscriber.topics.set(topics)
+        subscriber.newsletters.set(newsletters)
         consent = subscriber.consents.filter(confirmed_at__isnull=True).first()
         if consent is None:
             consent = ConsentRecord(
@@ -136,6 +152,7 @@ def subscriber_confirm(*, key: uuid.UUID, ip: str | None = None) -> Subscriber |
         if subscriber is None:
             return None
         if subscriber.status == Subscriber.Status.CONFIRMED:
+            # Lists change in the preferences, behind the owner's link.
             return subscriber
         if subscriber.status != Subscriber.Status.PENDING:
             return None
@@ -149,13 +166,32 @@ def subscriber_confirm(*, key: uuid.UUID, ip: str | None = None) -> Subscriber |
     return subscriber
 
 
-def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
-    """Leave at once: nothing more is sent, not even the rest of an edition under way."""
+def subscriber_unsubscribe(
+    *, subscriber: Subscriber, reason: str = "", one_click: bool = False
+) -> Subscriber:
+    """Leave at once: nothing more is sent, not even the rest of an edition under way.
+
+    The departure is counted against the last edition the person received,
+    with the reason they may give, in a row that does not point to them.
+    """
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
             return subscriber
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            last = (
+                subscriber.deliveries.filter(status=Delivery.Status.SENT)
+                .order_by("-sent_at", "-id")
+                .values_list("edition_id", flat=True)
+                .first()
+            )
+            Unsubscription.objects.create(
+                edition_id=last,
+                reason=reason if reason in Unsubscription.Reason.values else "",
+                one_click=one_click,
+                created_at=now,
+            )
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = now
         subscriber.save(update_fields=["status", "unsubscribed_at"])
@@ -167,7 +203,11 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
 
 
 def subscriber_update_preferences(
-    *, subscriber: Subscriber, topics: Iterable[Section], paused: bool
+    *,
+    subscriber: Subscriber,
+    topics: Iterable[Section],
+    paused: bool,
+    newsletters: Iterable[Newsletter] | None = None,
 ) -> Subscriber:
     topics = list(topics)
     with transaction.atomic():
@@ -175,6 +215,8 @@ def subscriber_update_preferences(
         subscriber.paused = paused
         subscriber.save(update_fields=["all_topics", "paused"])
         subscriber.topics.set(topics)
+        if newsletters is not None:
+            subscriber.newsletters.set(list(newsletters))
     return subscriber
 
 
@@ -186,6 +228,7 @@ def subscriber_export(*, subscriber: Subscriber) -> dict:
         "paused": subscriber.paused,
         "all_topics": subscriber.all_topics,
         "topics": [section.name for section in subscriber.topics.all()],
+        "newsletters": [newsletter.name for newsletter in subscriber.newsletters.all()],
         "created_at": _iso(subscriber.created_at),
         "confirmed_at": _iso(subscriber.confirmed_at),
         "unsubscribed_at": _iso(subscriber.unsubscribed_at),
@@ -223,6 +266,7 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
         subscriber.consents.update(
             email="", erased_at=now, withdrawn_at=Coalesce(F("withdrawn_at"), Value(now))
         )
+        subscriber.bounces.update(email="")
         subscriber.delete()
 
 
@@ -379,6 +423,13 @@ def edition_send_now(*, edition: Edition) -> Edition:
     return edition_schedule(edition=edition, when=timezone.now())
 
 
+def edition_approve(*, edition: Edition) -> Edition:
+    """An editor approves an automatic digest: it goes out now."""
+    if edition.status != Edition.Status.AWAITING_APPROVAL:
+        raise EditionStateError("Questa edizione non aspetta un'approvazione.")
+    return edition_send_now(edition=edition)
+
+
 def edition_start(*, edition: Edition, force: bool = False) -> Edition:
     """Create one delivery per active subscriber and fan the work out to workers.
 
@@ -390,7 +441,7 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
     now = timezone.now()
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if edition.status == Edition.Status.DRAFT and not force:
+        if edition.status in (Edition.Status.DRAFT, Edition.Status.AWAITING_APPROVAL) and not force:
             return edition
         if edition.status == Edition.Status.SCHEDULED and not force:
             if edition.scheduled_at and edition.scheduled_at > now:
@@ -400,18 +451,25 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
         edition.status = Edition.Status.SENDING
         edition.started_at = now
         edition.save(update_fields=["status", "started_at"])
+        # The queryset's own SQL, so who receives an edition is spelled once.
+        recipients = Subscriber.objects.receiving(edition)
+        select_sql, select_params = recipients.order_by().values("id").query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {Delivery._meta.db_table}
+            query = sql.SQL("""
+                INSERT INTO {deliveries}
                     (edition_id, subscriber_id, status, attempts, next_attempt_at,
                      claimed_by, message_id, last_error)
-                SELECT %s, id, 'pending', 0, %s, '', '', ''
-                FROM {Subscriber._meta.db_table}
-                WHERE status = 'confirmed' AND NOT paused
+                SELECT %s, r.id, 'pending', 0, %s, '', '', ''
+                FROM ({recipients}) AS r
                 ON CONFLICT (edition_id, subscriber_id) DO NOTHING
-                """,
-                [edition.pk, now],
+                """).format(
+                deliveries=sql.Identifier(Delivery._meta.db_table),
+                # The ORM's own SQL for the recipients queryset, its values passed apart.
+                recipients=sql.SQL(select_sql),
+            )
+            cursor.execute(
+                query.as_string(cursor.connection),
+                [edition.pk, now, *select_params],
             )
             total = cursor.rowcount
         fan_out = max(

@@ -106,20 +106,29 @@ def child_env(transactional_db):
     return env
 
 
+def json_formatter() -> logging.Formatter:
+    """The formatter LOG_FORMAT=json configures (settings.LOGGING)."""
+    from django.conf import settings
+    from pythonjsonlogger.json import JsonFormatter
+
+    options = dict(settings.LOGGING["formatters"]["json"])
+    del options["()"]
+    return JsonFormatter(**options)
+
+
 @contextlib.contextmanager
 def json_request_log():
     """The request logger writing JSON to a buffer, as LOG_FORMAT=json does on a server.
 
     The buffer's handler is the only one the request line reaches (pytest's own
-    capture handlers are set aside meanwhile), so the line takes the direct path
-    of sanita33/requestlog.py. Yields a function giving the lines so far, parsed.
+    capture handlers are set aside meanwhile). Yields a function giving the
+    lines so far, parsed.
     """
-    from sanita33.jsonlog import ConsoleHandler, JsonFormatter
     from sanita33.requestlog import RequestIdFilter, logger
 
     stream = io.StringIO()
-    handler = ConsoleHandler(stream, flush_ms=0)
-    handler.setFormatter(JsonFormatter())
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
     handler.addFilter(RequestIdFilter())
     saved = logger.handlers, logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False
