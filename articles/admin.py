@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import services
+from articles import freshness, services
 from articles.forms import ArticleAdminForm
 from articles.models import (
     Article,
@@ -796,8 +796,39 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 # Other models -------------------------------------------------------------
 
 
+class PurgeOnSaveMixin:
+    """Admin of something readers see outside the article services: saving or
+    deleting it purges the pages showing it (articles/freshness.py)."""
+
+    def cache_tags(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.content_changed(*self.cache_tags(obj))
+
+    def delete_model(self, request, obj):
+        freshness.content_changed(*self.cache_tags(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            freshness.content_changed(*self.cache_tags(obj))
+        super().delete_queryset(request, queryset)
+
+
+class BylineTagsMixin(PurgeOnSaveMixin):
+    """Authors and people: their page, and every article naming them."""
+
+    prefix = ""
+
+    def cache_tags(self, obj):
+        ids = obj.articles.values_list("pk", flat=True)
+        return [f"{self.prefix}-{obj.pk}", *(f"article-{pk}" for pk in ids)]
+
+
 @admin.register(Section)
-class SectionAdmin(PrefillMixin, admin.ModelAdmin):
+class SectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
@@ -807,9 +838,13 @@ class SectionAdmin(PrefillMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "parent", "description", "position", "is_active"]
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the navigation and every breadcrumb
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "author"
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "role", "user", "email"]
     list_select_related = ["user"]
@@ -848,7 +883,8 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "person"
     list_display = ["name", "role", "organisation"]
     search_fields = ["name", "organisation", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -856,7 +892,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = [
         (_("Testata"), {"fields": ["site_name", "tagline", "logo"]}),
@@ -881,17 +917,23 @@ class PublisherAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Publisher.objects.exists()
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the masthead and footer
+
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Correction)
-class CorrectionAdmin(PrefillMixin, admin.ModelAdmin):
+class CorrectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["created_at", "article", "note"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["note", "article__title"]
     date_hierarchy = "created_at"
+
+    def cache_tags(self, obj):
+        return [f"article-{obj.article_id}", "sitemap"]
 
 
 @admin.register(ArticleRedirect)

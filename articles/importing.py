@@ -15,6 +15,7 @@ from django.db import connection
 from psycopg import sql
 from taggit.models import Tag, TaggedItem
 
+from articles.freshness import site_changed
 from articles.models import (
     RESERVED_SLUGS,
     Article,
@@ -124,10 +125,12 @@ class Catalog:
                 external_id=external_id,
             )
             self.created["sections"] += 1
+            site_changed()  # the navigation may list it
         elif name is not None and (section.name, section.parent_id) != (name[:100], parent_id):
             section.name = name[:100]
             section.parent_id = parent_id
             section.save(update_fields=["name", "parent"])
+            site_changed()
         if name is None:
             self.placeholders.add(key)
         else:

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.models import Revision
 
+from articles.freshness import article_changing
 from articles.importing import unique_slug
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
@@ -140,8 +141,13 @@ def forbidden_publication(article: Article) -> list[str]:
 
 
 def _lock(article: Article) -> None:
-    """Reload the row under a lock: concurrent workflow writes queue up here."""
+    """Reload the row under a lock: concurrent workflow writes queue up here.
+
+    What readers saw of it is noted then, so the pages the change makes stale
+    are purged when it commits (articles/freshness.py).
+    """
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
+    article_changing(article)
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
@@ -276,6 +282,7 @@ def article_record_corrections(*, article: Article, by, corrections: list[Correc
     if not corrections:
         return
     with transaction.atomic():
+        article_changing(article)
         for correction in corrections:
             ArticleEvent.objects.create(
                 article=article, action="correct", user=by, note=correction.note
@@ -310,6 +317,7 @@ def article_update(
         if not claimed:
             current = Article.objects.select_related("last_modified_by").get(pk=article.pk)
             raise StaleVersion(current)
+        article_changing(article)
         old_slug, old_section = (
             Article.objects.filter(pk=article.pk).values_list("slug", "section__slug").get()
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
+from edgecache.conf import edge_cache_backends
 from sanita33.env import (
     ConfigurationError,
     database_config,
@@ -68,7 +69,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "anymail",
     "taggit",
     "ckeditor",
     "ckeditor_uploader",
@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "sanita33",
+    "edgecache",
     "articles",
     "newsletter",
     "desk",
@@ -97,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Marks readers' sessions for the edge (readers/middleware.py, deploy/varnish).
+    "readers.middleware.ReaderMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
@@ -187,22 +190,30 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Full-page cache for anonymous readers (sanita33/pagecache.py) and the
-# Cache-Control it sends so a CDN or reverse proxy can absorb spikes.
+# Page caching (edgecache/): public pages carry their cache tags and these
+# lifetimes, so an edge cache (Varnish, a CDN, nginx) keeps them until a purge
+# of one of their tags (articles/freshness.py) or s-maxage; with PAGE_CACHE on,
+# the origin keeps them too (turn it off behind an edge cache, or to measure
+# the uncached site). stale-if-error: how long an edge may serve a page while
+# the site is down.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
-# PAGE_CACHE=0 turns the page cache off (the benchmark's uncached runs); the
-# conditional-get middleware answers 304 for cached and fresh pages alike.
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
-if PAGE_CACHE:
-    # First after the request log: a hit runs no other middleware, and a stored
-    # page keeps every header the others add (security, ETag).
-    _after = MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
-    MIDDLEWARE[_after:_after] = [
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-    ]
+PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 86400)
+EDGECACHE_TAG_HEADER = env_str("EDGECACHE_TAG_HEADER", "Surrogate-Key")
+EDGECACHE_CDN_TAG_HEADER = env_str("EDGECACHE_CDN_TAG_HEADER", "Cache-Tag")
+# Where purges go (edgecache/backends.py): none, varnish, fastly, cloudflare, nginx.
+EDGECACHE_BACKENDS = edge_cache_backends(env_str("EDGE_CACHE", "none"))
+# Pauses before retrying a purge the edge refused with a 5xx or did not answer.
+EDGECACHE_RETRY_DELAYS = [0.5, 2.0, 8.0]
+# After the request log, so a hit runs no other middleware and a stored page
+# keeps every header the others add (security, ETag).
+_after = MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
+MIDDLEWARE[_after:_after] = [
+    "django.middleware.http.ConditionalGetMiddleware",
+    "edgecache.middleware.EdgeCacheMiddleware",
+]
 
 # Auth ----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -366,6 +377,8 @@ if EMAIL_ESP:
     if EMAIL_HOST:
         raise ConfigurationError("set either EMAIL_HOST (SMTP) or EMAIL_ESP, not both")
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+    # Only with an ESP: anymail's checks and webhooks import requests (~15 MB per process).
+    INSTALLED_APPS.append("anymail")
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()

@@ -32,16 +32,10 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache switched on where PAGE_CACHE=1 puts it (tests run with it off)."""
-    settings.VAR_DIR = tmp_path
-    after = settings.MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[:after],
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-        *settings.MIDDLEWARE[after:],
-    ]
+def no_page_cache(settings):
+    """The origin page cache off, for tests that say why they need every request to
+    reach the view (tests run with it on, as production does)."""
+    settings.PAGE_CACHE = False
 
 
 def admin_path(rest: str = "") -> str:
