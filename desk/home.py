@@ -105,7 +105,7 @@ def corrections_requested(*, user, limit: int = LIMIT) -> dict:
             open_count=Count(
                 "editorial_comments", filter=Q(editorial_comments__resolved_at__isnull=True)
             ),
-            total=Window(Count("pk", distinct=False)),
+            total=Window(Count("pk")),
         )
         .select_related("section__parent")
         .only("title", "status", "section__name", "section__parent__name")

@@ -101,10 +101,9 @@ def calendar(request):
 
 def notifications(request):
     if request.method == "POST":
-        ids = request.POST.getlist("notifica") or None
-        services.notifications_mark_read(
-            user=request.user, ids=[i for i in map(_int_or_none, ids or []) if i] if ids else None
-        )
+        # «Segna tutte come lette» sends no ids: every unread notification of this user.
+        ids = [i for i in map(_int_or_none, request.POST.getlist("notifica")) if i is not None]
+        services.notifications_mark_read(user=request.user, ids=ids or None)
         return HttpResponseRedirect(reverse("admin:desk-notifications"))
     rows = list(
         Notification.objects.filter(recipient=request.user)

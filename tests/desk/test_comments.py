@@ -148,3 +148,18 @@ def test_following_a_notification_opens_the_thread_and_marks_it_read(client):
     notification.refresh_from_db()
     assert notification.read_at is not None
     assert client.get(reverse("admin:index")).context["desk_notifications"]["total"] == 0
+
+
+def test_mark_all_notifications_read(client):
+    writer, editor = JournalistFactory(), EditorFactory()
+    for n in range(3):
+        article = ArticleFactory(draft=True, created_by=writer)
+        client.force_login(editor)
+        client.post(reverse("admin:desk-comments", args=[article.pk]), {"testo": f"Nota {n}"})
+    client.force_login(writer)
+    page = client.get(reverse("admin:desk-notifications"))
+    assert "3 notifiche da leggere" in page.content.decode()
+    client.post(reverse("admin:desk-notifications"))
+    assert not Notification.objects.filter(recipient=writer, read_at__isnull=True).exists()
+    after = client.get(reverse("admin:desk-notifications")).content.decode()
+    assert "Nessuna notifica da leggere" in after
