@@ -6,6 +6,7 @@ import re
 
 import pytest
 from csp.constants import SELF
+from playwright.sync_api import expect
 
 from newsletter.models import Edition, EditionArticle
 from tests.conftest import admin_path
@@ -59,8 +60,8 @@ def test_pick_by_title_order_with_arrows_and_drag_then_send(
     page.locator("#items-2 .select2-selection").click()
     page.locator(".select2-search__field").fill("Terzo")
     options = page.locator(".select2-results__option:not(.loading-results)")
-    options.first.wait_for()
-    assert options.all_inner_texts() == ["Terzo: farmaci equivalenti"]
+    # Retried until the search answers (select2 waits before asking).
+    expect(options).to_have_text(["Terzo: farmaci equivalenti"])
     options.first.click()
     # Drag: the new article goes to the top.
     page.locator("#items-2 .edition-order__handle").drag_to(page.locator("#items-1"))
