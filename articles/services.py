@@ -23,7 +23,6 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Revision
 
@@ -38,6 +37,7 @@ from articles.models import (
     Author,
     Correction,
 )
+from articles.slugs import ARTICLE_SLUG_LENGTH
 
 
 class PublishCheckFailed(Exception):
@@ -376,14 +376,14 @@ def articles_publish(
 def article_create_draft(
     *, by, title: str, section, standfirst: str = "", body: str = ""
 ) -> Article:
-    """A new draft signed by its writer (when they have an Author profile).
+    """A new draft signed by its writer (their Author profile, made if missing).
 
     The desk calls this when a journalist starts writing an assignment.
     """
     with transaction.atomic(), reversion.create_revision():
         article = Article(
             title=title,
-            slug=_free_slug(title),
+            slug=unique_slug(Article, title, max_length=ARTICLE_SLUG_LENGTH),
             section=section,
             standfirst=standfirst,
             body=body,
@@ -392,24 +392,10 @@ def article_create_draft(
             last_modified_by=by,
         )
         article.save()
-        author = Author.objects.filter(user=by).first() if by is not None else None
-        if author is not None:
-            ArticleAuthor.objects.create(article=article, author=author)
+        if by is not None:
+            ArticleAuthor.objects.create(article=article, author=author_for_user(by))
         ArticleEvent.objects.create(article=article, action="create", user=by)
         if by is not None:
             reversion.set_user(by)
         reversion.set_comment(_("Bozza creata"))
     return article
-
-
-def _free_slug(title: str, max_length: int = 80) -> str:
-    """A slug for `title` cut at a word boundary, with -2, -3… when taken."""
-    base = slugify(title)[:max_length]
-    if "-" in base and len(slugify(title)) > max_length:
-        base = base.rsplit("-", 1)[0]
-    base = base or "articolo"
-    slug, n = base, 1
-    while Article.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

@@ -78,6 +78,8 @@ def calendar(request):
         _context(
             request,
             title=_("Calendario"),
+            # Seven columns need the whole width.
+            is_nav_sidebar_enabled=False,
             view=view,
             anchor=anchor,
             heading=heading,

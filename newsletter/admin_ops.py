@@ -200,6 +200,23 @@ class EditionOpsMixin:
                 messages.WARNING,
             )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            edition = Edition.objects.filter(
+                pk=object_id, status=Edition.Status.AWAITING_APPROVAL
+            ).first()
+            if edition is not None:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Riepilogo automatico da approvare: controlla gli articoli, poi "
+                        '<a href="{}">approvalo e invialo</a>.',
+                        reverse("admin:newsletter_edition_send", args=[edition.pk]),
+                    ),
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def ops_urls(self):
         return [
             path(

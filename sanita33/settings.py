@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "anymail",
     "taggit",
     "ckeditor",
     "ckeditor_uploader",
@@ -99,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Marks readers' sessions for the edge (readers/middleware.py, deploy/varnish).
+    "readers.middleware.ReaderMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
@@ -376,6 +377,8 @@ if EMAIL_ESP:
     if EMAIL_HOST:
         raise ConfigurationError("set either EMAIL_HOST (SMTP) or EMAIL_ESP, not both")
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+    # Only with an ESP: anymail's checks and webhooks import requests (~15 MB per process).
+    INSTALLED_APPS.append("anymail")
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()

@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 from django.utils import timezone
+from reversion.models import Version
 
 from articles.models import Article
 from desk import services
@@ -133,7 +134,23 @@ def test_a_journalists_day_on_the_desk(site, page_at, settings, screenshot):
     article.refresh_from_db()
     assert article.is_published()
 
-    # 6. Readers see the story, never the comment.
+    # 6. A hasty retitle is undone from the history: the published version comes back.
+    published_title = article.title
+    page.locator("#id_title").fill("Titolo sbagliato da annullare")
+    page.locator("#article-actionbar").get_by_role("button", name="Salva", exact=True).click()
+    page.wait_for_url(re.compile(r"/articles/article/(#\w+)?$"))
+    article.refresh_from_db()
+    assert article.title == "Titolo sbagliato da annullare"
+    earlier = Version.objects.get_for_object(article).order_by("-pk")[1]
+    page.goto(site.url + admin_path(f"articles/article/{article.pk}/history/"))
+    page.locator(f"a[href$='/history/{earlier.pk}/']").click()
+    page.locator(".cke_button__bold").first.wait_for()
+    page.locator("input[name=_save]").first.click()
+    page.wait_for_url(re.compile(r"/articles/article/(#\w+)?$"))
+    article.refresh_from_db()
+    assert article.title == published_title and article.is_published()
+
+    # 7. Readers see the story, never the comment.
     page.goto(site.url + article.get_absolute_url())
     content = unescape(page.content())
     assert LOST_TEXT in content

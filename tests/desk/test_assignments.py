@@ -96,6 +96,15 @@ def test_journalist_updates_notes_of_her_assignment_but_not_the_deadline(client)
     assert assignment.due_at == due
 
 
+def test_writer_without_an_author_profile_still_signs_the_draft(client):
+    journalist = JournalistFactory(first_name="Sara", last_name="Gallo")
+    assignment = AssignmentFactory(assignee=journalist)
+    client.force_login(journalist)
+    client.post(reverse("admin:desk_assignment_start", args=[assignment.pk]))
+    byline = Article.objects.get().article_authors.select_related("author").get().author
+    assert (byline.user, byline.name) == (journalist, "Sara Gallo")
+
+
 def test_long_titles_become_slugs_cut_at_a_word_boundary(client):
     journalist = JournalistFactory()
     title = (

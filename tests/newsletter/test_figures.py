@@ -169,3 +169,11 @@ def test_signup_sources_per_week_in_the_admin(editor):
     assert "Carenza di farmaci" in page and "Prima pagina" in page
     row = page.split("Carenza di farmaci", 1)[1].split("</tr>", 1)[0]
     assert "<strong>3</strong>" in row
+
+
+def test_a_click_costs_two_queries(edition, django_assert_num_queries):
+    """Read the edition's article with its section, add one: nothing else, no session."""
+    link = f"/newsletter/l/{edition.pk}/{edition.first.pk}/"
+    with django_assert_num_queries(2):
+        response = Client().get(link)
+    assert response.status_code == 302
