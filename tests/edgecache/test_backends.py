@@ -198,3 +198,18 @@ def test_purging_with_no_edge_configured_queues_nothing(
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     purge_tags(["home"])
     assert purge_edge.get_backend().results == []
+
+
+def test_a_half_configured_edge_stops_start_up_with_one_line(monkeypatch):
+    from edgecache.conf import edge_cache_backends
+    from sanita33.env import ConfigurationError
+
+    monkeypatch.setenv("FASTLY_SERVICE_ID", "SU1Z0isxPaozGVKXdv0eY")
+    monkeypatch.delenv("FASTLY_API_TOKEN", raising=False)
+    with pytest.raises(ConfigurationError, match="EDGE_CACHE=fastly needs FASTLY_API_TOKEN"):
+        edge_cache_backends("fastly")
+    with pytest.raises(ConfigurationError, match="EDGE_CACHE must be one of"):
+        edge_cache_backends("akamai")
+    monkeypatch.setenv("EDGE_CACHE_URLS", "http://10.0.0.5:6081, http://10.0.0.6:6081")
+    varnish = edge_cache_backends("varnish")["varnish"]
+    assert varnish["LOCATIONS"] == ["http://10.0.0.5:6081", "http://10.0.0.6:6081"]

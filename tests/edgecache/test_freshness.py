@@ -33,7 +33,7 @@ def purges(monkeypatch):
 
 
 def pick(target: Article, score: float = 1.0) -> related.Pick:
-    return related.Pick(target_id=target.pk, score=score, reasons={}, vector={}, day=None)
+    return related.Pick(target_id=target.pk, score=score, reasons={}, vector={})
 
 
 def lists_of(article: Article) -> set[str]:
@@ -132,7 +132,9 @@ def test_the_related_writer_purges_only_the_lists_that_changed(purges):
 def test_a_scheduled_publication_queues_the_purge_for_its_moment(purges, settings, client):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     ArticleFactory(title="Già pubblicato")
-    draft = ArticleFactory(draft=True, title="In arrivo", is_health_content=False)
+    draft = ArticleFactory(
+        draft=True, title="In arrivo", is_health_content=False, authors=[AuthorFactory()]
+    )
     when = timezone.now() + timedelta(hours=1)
     services.article_publish(article=draft, by=EditorFactory(), publish_at=when)
     assert purges == [set()]  # nothing readers see has changed yet
