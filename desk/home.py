@@ -160,6 +160,15 @@ def unread_notifications(*, user, limit: int = LIMIT) -> dict:
     return {"items": rows, "total": rows[0].total if rows else 0}
 
 
+def verification_waiting(*, user) -> int | None:
+    """Readers' professional profiles waiting for a decision, for those who decide."""
+    if not user.has_perm("readers.verify_professional"):
+        return None
+    from readers.models import ProfessionalProfile
+
+    return ProfessionalProfile.objects.filter(state=ProfessionalProfile.State.DECLARED).count()
+
+
 def desk_home(*, user, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     return {
@@ -168,5 +177,6 @@ def desk_home(*, user, now: datetime | None = None) -> dict:
         "desk_assignments": my_assignments(user=user),
         "desk_notifications": unread_notifications(user=user),
         "desk_is_editor": is_editor(user),
+        "desk_verification": verification_waiting(user=user),
         "desk_now": now,
     }

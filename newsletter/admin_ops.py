@@ -6,6 +6,7 @@ SubscriberAdmin take the mixins below.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -20,10 +21,30 @@ from django.utils.translation import ngettext
 
 from newsletter import services, stats
 from newsletter.models import Bounce, Edition, Newsletter, Subscriber, Unsubscription
+from readers.professions import Profession
+
+
+class NewsletterForm(forms.ModelForm):
+    audience_professions = forms.TypedMultipleChoiceField(
+        label=_("Professioni"),
+        choices=Profession.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Solo per «solo alcune professioni sanitarie»."),
+    )
+
+    class Meta:
+        model = Newsletter
+        fields = [
+            "name", "slug", "description", "is_active", "is_default", "position",
+            "audience", "audience_professions", "cadence", "send_time", "weekday",
+            "requires_approval", "max_articles", "subject_prefix", "sections",
+        ]  # fmt: skip
 
 
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
+    form = NewsletterForm
     list_display = [
         "name",
         "is_active",
@@ -40,6 +61,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     change_list_template = "newsletter/admin/newsletter_change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "is_active", "is_default", "position"]}),
+        (_("Destinatari"), {"fields": ["audience", "audience_professions"]}),
         (
             _("Riepilogo automatico"),
             {

@@ -53,8 +53,10 @@ def latest_slot(newsletter: Newsletter, now: datetime) -> datetime | None:
 
 
 def digest_articles(*, newsletter: Newsletter, since: datetime, until: datetime) -> list[Article]:
+    from readers.access import audience_articles_q
+
     articles = Article.objects.published(now=until).filter(
-        publish_at__gt=since, publish_at__lte=until
+        audience_articles_q(newsletter), publish_at__gt=since, publish_at__lte=until
     )
     section_ids = list(newsletter.sections.values_list("pk", flat=True))
     if section_ids:

@@ -240,6 +240,7 @@ class EditionRenderer:
                     "standfirst": by_id[pk].standfirst,
                     "section": by_id[pk].section.name,
                     "url": click_url(self.edition.pk, pk),
+                    "reserved": by_id[pk].is_reserved,
                     "image": self._image(by_id[pk]),
                 }
                 for pk in article_ids

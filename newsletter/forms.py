@@ -10,7 +10,10 @@ from newsletter.models import Newsletter, Subscriber
 
 class NewsletterChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Newsletter) -> str:
-        return f"{obj.name} — {obj.description}" if obj.description else obj.name
+        label = f"{obj.name} — {obj.description}" if obj.description else obj.name
+        if obj.audience != "public":
+            label += " (per gli operatori sanitari con un profilo verificato sul sito)"
+        return label
 
 
 def newsletter_field(**kwargs) -> NewsletterChoiceField:

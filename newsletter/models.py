@@ -5,6 +5,8 @@ import hashlib
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article, Section
 from articles.sanitize import clean_html
 from newsletter.querysets import DeliveryQuerySet, SubscriberQuerySet
+from readers.professions import Profession
 
 
 def email_digest(email: str) -> str:
@@ -78,6 +81,25 @@ class Newsletter(models.Model):
         blank=True,
         help_text=_("Vuoto = il nome della newsletter; la data viene aggiunta."),
     )
+    # Who the newsletter goes to (readers/access.py): everyone, or only subscribers whose
+    # address is a verified health professional's; reserved articles travel only in these.
+    audience = models.CharField(
+        _("destinatari"),
+        max_length=15,
+        choices=Article.Audience.choices,
+        default=Article.Audience.PUBLIC,
+        help_text=_(
+            "Per gli operatori sanitari: la ricevono solo gli iscritti con un profilo "
+            "professionale verificato, e può contenere articoli riservati."
+        ),
+    )
+    audience_professions = ArrayField(
+        models.CharField(max_length=30, choices=Profession.choices),
+        verbose_name=_("professioni"),
+        default=list,
+        blank=True,
+        help_text=_("Solo per «solo alcune professioni sanitarie»."),
+    )
     last_digest_slot = models.DateTimeField(
         _("ultimo riepilogo per"), null=True, blank=True, editable=False
     )
@@ -89,6 +111,13 @@ class Newsletter(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.audience == Article.Audience.PROFESSIONS and not self.audience_professions:
+            raise ValidationError({"audience_professions": _("Scegli almeno una professione.")})
+        if self.audience != Article.Audience.PROFESSIONS:
+            self.audience_professions = []
 
 
 class Subscriber(models.Model):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 
@@ -22,6 +23,14 @@ class SubscriberQuerySet(models.QuerySet):
         recipients = self.active()
         if edition.newsletter_id is not None:
             recipients = recipients.filter(newsletters=edition.newsletter_id)
+            newsletter = edition.newsletter
+            if newsletter.audience != "public":
+                from readers.access import verified_addresses
+
+                # Only verified professionals (of its professions) receive it.
+                recipients = recipients.alias(address=Lower("email")).filter(
+                    address__in=verified_addresses(newsletter.audience_professions)
+                )
         return recipients
 
     def pending(self) -> SubscriberQuerySet:

@@ -375,12 +375,21 @@ def article_send_problem(article: Article, *, at: datetime | None) -> str | None
 
 def edition_article_problems(*, edition: Edition, at: datetime | None) -> list[str]:
     """One sentence per article of the edition that readers could not open at `at`."""
+    from readers.access import newsletter_may_carry
+
     articles = Article.objects.filter(pk__in=edition.items.values("article_id")).order_by("title")
-    return [
-        problem
-        for problem in (article_send_problem(article, at=at) for article in articles)
-        if problem
-    ]
+    newsletter = edition.newsletter if edition.newsletter_id else None
+    problems = []
+    for article in articles:
+        problem = article_send_problem(article, at=at)
+        if problem is None and not newsletter_may_carry(newsletter, article):
+            problem = _(
+                "«%(title)s» è riservato agli operatori sanitari: questa newsletter va anche "
+                "a chi non può leggerlo."
+            ) % {"title": article.title}
+        if problem:
+            problems.append(problem)
+    return problems
 
 
 def edition_article_choices(*, at: datetime | None = None):

@@ -64,3 +64,55 @@ def audience_label(article) -> str:
             return ", ".join(names[:-1]) + " e " + names[-1]
         return names[0] if names else ""
     return "operatori sanitari"
+
+
+# Newsletters by audience ------------------------------------------------------------
+
+
+def verified_addresses(professions=None):
+    """Lower-cased e-mail addresses of verified professionals (of `professions`, if given)."""
+    from django.db.models.functions import Lower
+
+    from readers.models import ProfessionalProfile
+
+    profiles = ProfessionalProfile.objects.filter(
+        state=ProfessionalProfile.State.VERIFIED, verified_until__gt=timezone.now()
+    )
+    if professions:
+        profiles = profiles.filter(profession__in=professions)
+    return profiles.annotate(address=Lower("user__email")).values("address")
+
+
+def audience_articles_q(newsletter):
+    """The articles every recipient of `newsletter` may read (None: a public one)."""
+    from django.db.models import Q
+
+    from articles.models import Article
+
+    audience = getattr(newsletter, "audience", Article.Audience.PUBLIC)
+    public = Q(audience=Article.Audience.PUBLIC)
+    if audience == Article.Audience.PUBLIC:
+        return public
+    everyone_verified = public | Q(audience=Article.Audience.PROFESSIONALS)
+    if audience == Article.Audience.PROFESSIONALS:
+        return everyone_verified
+    return everyone_verified | Q(
+        audience=Article.Audience.PROFESSIONS,
+        audience_professions__contains=newsletter.audience_professions,
+    )
+
+
+def newsletter_may_carry(newsletter, article) -> bool:
+    """True when every recipient of `newsletter` may read `article` (None: public)."""
+    from articles.models import Article
+
+    if not article.is_reserved:
+        return True
+    audience = getattr(newsletter, "audience", Article.Audience.PUBLIC)
+    if audience == Article.Audience.PUBLIC:
+        return False
+    if article.audience == Article.Audience.PROFESSIONALS:
+        return True
+    return audience == Article.Audience.PROFESSIONS and set(newsletter.audience_professions) <= set(
+        article.audience_professions
+    )

@@ -251,3 +251,18 @@ def test_verifications_expire_and_are_audited():
     fresh.refresh_from_db()
     assert old.state == State.EXPIRED and fresh.state == State.VERIFIED
     assert VerificationDecision.objects.filter(profile=old, method="expiry").exists()
+
+
+def test_the_desk_counts_profiles_waiting_for_verification(client):
+    from django.urls import reverse
+
+    ProfessionalProfileFactory()
+    ProfessionalProfileFactory()
+    ProfessionalProfileFactory(verified=True)
+    client.force_login(EditorFactory())
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "<strong>2</strong> operatori sanitari da verificare" in html
+    from tests.factories import JournalistFactory
+
+    client.force_login(JournalistFactory())
+    assert "da verificare" not in client.get(reverse("admin:index")).content.decode()
