@@ -15,7 +15,12 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import pre_save
@@ -31,7 +36,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import services
+from articles import clash, services
 from articles.forms import ArticleAdminForm
 from articles.models import (
     Article,
@@ -625,6 +630,11 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
         return obj
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and clash.RESOLVE in request.POST and object_id:
+            current = self.get_object(request, unquote(object_id))
+            if current is not None:
+                theirs = self.get_form(request, current)(instance=current)
+                request.POST = clash.merged_post(request.POST, theirs)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.StaleVersion:
@@ -634,6 +644,25 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if obj is not None and form.is_bound and form.has_error(NON_FIELD_ERRORS, "stale"):
+            # The refused form keeps what the user typed; the page shows the
+            # saved article's title and, field by field, both versions.
+            current = Article.objects.select_related("last_modified_by").get(pk=obj.pk)
+            theirs = type(form)(instance=current)
+            who = current.last_modified_by
+            context.update(
+                subtitle=str(current),
+                original=current,
+                clash={
+                    "rows": clash.clash_rows(form, theirs),
+                    "version": current.version,
+                    "who": (who.get_full_name() or who.get_username()) if who else "",
+                    "resolve": clash.RESOLVE,
+                    "against": clash.AGAINST,
+                    "prefix": clash.CHOICE_PREFIX,
+                },
+            )
         context.update(
             can_submit=obj is not None
             and obj.status == Article.Status.DRAFT

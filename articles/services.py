@@ -59,9 +59,8 @@ def stale_version_message(article: Article) -> str:
     when = date_format(timezone.localtime(article.updated_at), "j F Y \\a\\l\\l\\e H:i")
     return _(
         "Questo articolo è stato modificato da %(who)s il %(when)s, dopo che lo hai aperto. "
-        "Le tue modifiche non sono state salvate: sono ancora nel modulo qui sotto. "
-        "Apri l'articolo in un'altra scheda per vedere la versione attuale e riporta "
-        "le tue modifiche."
+        "Le tue modifiche non sono state salvate ma non sono perse: sono nel modulo qui "
+        "sotto. Confronta le due versioni e scegli, campo per campo, quale tenere."
     ) % {"who": name, "when": when}
 
 

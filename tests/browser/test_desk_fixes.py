@@ -64,3 +64,35 @@ def test_an_editor_restores_an_entry_written_by_a_workflow_action(site, page_at,
     page.goto(site.url + reverse("admin:articles_article_history", args=[article.pk]))
     assert page.get_by_text(re.compile("Ripristinata la versione salvata il")).count() == 1
     keep(screenshot(page, "desk-fixes-history"), "history")
+
+
+def test_after_a_clash_the_journalist_picks_per_field_and_saves(site, page_at, screenshot):
+    """Two editors on one article: the second sees both versions and keeps a mix."""
+    EditorFactory(username="bruno", first_name="Bruno", last_name="Blu")
+    alice = EditorFactory(first_name="Alice", last_name="Gialli")
+    article = ArticleFactory(
+        title="Liste d'attesa, il piano",
+        standfirst="Sommario di partenza.",
+        authors=[AuthorFactory(name="Bruno Blu")],
+    )
+    page = page_at(1366)
+    log_in(page, site, "bruno")
+    page.goto(site.url + reverse("admin:articles_article_change", args=[article.pk]))
+    page.get_by_label("Titolo:").fill("Liste d'attesa, il piano del ministero")
+    page.get_by_label("Sommario:").fill("Agende uniche regionali e più controlli.")
+
+    theirs = Article.objects.get(pk=article.pk)
+    theirs.title = "Liste d'attesa: il piano in tre punti"
+    services.article_update(article=theirs, by=alice, loaded_version=theirs.version)
+
+    page.locator("input[name=_save]").last.click()
+    page.get_by_text("Alice Gialli ha salvato l'articolo dopo che lo hai aperto").wait_for()
+    keep(screenshot(page, "desk-fixes-clash"), "clash")
+    page.locator("input[name=clash_take_title][value=theirs]").check()
+    page.get_by_role("button", name="Salva con queste scelte").click()
+    page.wait_for_url(re.compile(r"/change/$"))
+
+    article.refresh_from_db()
+    assert article.title == "Liste d'attesa: il piano in tre punti"
+    assert article.standfirst == "Agende uniche regionali e più controlli."
+    keep(screenshot(page, "desk-fixes-article-form"), "article-form")
