@@ -936,3 +936,6 @@ class ArticleEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from articles import admin_accounts  # noqa: E402, F401  (users and groups)
