@@ -27,7 +27,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -51,7 +51,9 @@ from articles.models import (
     RelatedExclusion,
     RelatedPin,
     Section,
+    Signoff,
     Source,
+    text_fingerprint,
 )
 from articles.signing import PREVIEW_LINK_MAX_AGE, preview_url
 from sanita33.security import AdminLoginForm
@@ -121,6 +123,7 @@ STATUS_COLOURS = {
 }
 
 EVENT_LABELS = {
+    "signoff": _("Firma di approvazione"),
     "submit": _("Inviato in revisione"),
     "publish": _("Pubblicato"),
     "schedule": _("Pubblicazione programmata"),
@@ -287,6 +290,23 @@ class SectionListFilter(admin.RelatedFieldListFilter):
         return [(s.pk, str(s)) for s in Section.objects.select_related("parent")]
 
 
+class MedicalReviewFilter(admin.SimpleListFilter):
+    """The medical reviewer's queue: what waits for my signature."""
+
+    title = _("revisione medica")
+    parameter_name = "revisione"
+
+    def lookups(self, request, model_admin):
+        if request.user.has_perm("articles.signoff_medical"):
+            return [("attesa", _("In attesa della mia firma"))]
+        return []
+
+    def queryset(self, request, queryset):
+        if self.value() == "attesa":
+            return queryset.awaiting_medical_signoff(request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(PrefillMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -315,6 +335,7 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
         "authors",
         "publish_at",
         "is_health_content",
+        MedicalReviewFilter,
     ]
     list_select_related = ["section__parent"]
     search_fields = ["title", "standfirst", "slug"]
@@ -381,8 +402,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                         "medical_reviewer_person",
                         "medical_reviewer_author",
                         "last_reviewed",
+                        "is_sensitive",
+                        "signoff_state",
                     ],
-                    "classes": ["collapse"],
                 },
             ),
             (_("Pubblicazione"), {"fields": publication}),
@@ -399,6 +421,7 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [
+            "signoff_state",
             "workflow_state",
             "preview_links",
             "related_list",
@@ -488,6 +511,34 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 )
             )
         return format_html_join(" · ", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("firme di approvazione"))
+    def signoff_state(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Nessuna firma richiesta finché l'articolo non è salvato.")
+        needed = services.signoffs_needed(obj)
+        lines = []
+        fingerprint = text_fingerprint(obj)
+        for signoff in obj.signoffs.select_related("user")[:10]:
+            who = (
+                signoff.user.get_full_name() or signoff.user.get_username() if signoff.user else ""
+            )
+            lines.append(
+                (
+                    signoff.get_kind_display(),
+                    who,
+                    date_format(timezone.localtime(signoff.signed_at), "j F Y H:i"),
+                    _("valida") if signoff.fingerprint == fingerprint else _("testo cambiato dopo"),
+                )
+            )
+        missing = services.signoff_problems(obj)
+        return format_html(
+            "{}<ul>{}</ul>{}",
+            _("Richieste: %(which)s.")
+            % {"which": ", ".join(str(Signoff.Kind(k).label) for k in needed) or _("nessuna")},
+            format_html_join("", "<li>{}: {}, {} ({})</li>", lines),
+            format_html_join("", "<p><strong>{}</strong></p>", ((p,) for p in missing)),
+        )
 
     @admin.display(description=_("deroga registrata"))
     def recorded_override(self, obj):
@@ -629,6 +680,33 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 setattr(obj, attname, value)
         return obj
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/firma/<str:kind>/",
+                self.admin_site.admin_view(self.signoff_view),
+                name="articles_article_signoff",
+            ),
+            *super().get_urls(),
+        ]
+
+    def signoff_view(self, request, object_id, kind):
+        """A reviewer's sign-off button (POST only): the service checks who may sign."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or request.method != "POST" or kind not in Signoff.Kind.values:
+            raise PermissionDenied
+        try:
+            services.article_signoff(article=article, by=request.user, kind=kind)
+        except PermissionDenied as denied:
+            self.message_user(request, str(denied), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Firma registrata: %(what)s.") % {"what": Signoff.Kind(kind).label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and clash.RESOLVE in request.POST and object_id:
             current = self.get_object(request, unquote(object_id))
@@ -672,6 +750,24 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             and obj.status == Article.Status.PUBLISHED
             and self.has_publish_permission(request),
             preview_url=reverse("articles:preview", args=[obj.pk]) if obj is not None else "",
+            signoff_buttons=[
+                (reverse("admin:articles_article_signoff", args=[obj.pk, kind]), label)
+                for kind, label, permission in [
+                    (
+                        Signoff.Kind.MEDICAL,
+                        _("Firma la revisione medica"),
+                        "articles.signoff_medical",
+                    ),
+                    (
+                        Signoff.Kind.DIRECTOR,
+                        _("Firma come direttore"),
+                        "articles.signoff_director",
+                    ),
+                ]
+                if request.user.has_perm(permission) and kind in services.signoffs_needed(obj)
+            ]
+            if obj is not None and obj.status != Article.Status.PUBLISHED
+            else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -889,6 +985,10 @@ class PublisherAdmin(admin.ModelAdmin):
         (
             _("Contatti e social"),
             {"fields": ["phone", "email", "facebook_url", "x_url", "linkedin_url"]},
+        ),
+        (
+            _("Firme prima della pubblicazione"),
+            {"fields": ["require_medical_signoff", "require_director_signoff"]},
         ),
     ]
 

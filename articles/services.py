@@ -34,6 +34,9 @@ from articles.models import (
     ArticleRedirect,
     Author,
     Correction,
+    Publisher,
+    Signoff,
+    text_fingerprint,
 )
 
 
@@ -120,6 +123,82 @@ def publish_problems(article: Article) -> list[str]:
     return problems
 
 
+def signoffs_needed(article: Article) -> list[str]:
+    """The sign-offs this article needs before it goes out (Signoff.Kind values)."""
+    publisher = Publisher.load()
+    needed = []
+    reviewer = article.medical_reviewer_author
+    if article.is_health_content and (
+        publisher.require_medical_signoff or (reviewer is not None and reviewer.user_id)
+    ):
+        needed.append(Signoff.Kind.MEDICAL)
+    if article.is_sensitive and publisher.require_director_signoff:
+        needed.append(Signoff.Kind.DIRECTOR)
+    return needed
+
+
+def signoff_problems(article: Article) -> list[str]:
+    """Missing or outdated sign-offs: no override reason lifts these."""
+    problems = []
+    fingerprint = text_fingerprint(article)
+    for kind in signoffs_needed(article):
+        latest = article.signoffs.filter(kind=kind).first()
+        label = Signoff.Kind(kind).label
+        if latest is None:
+            problems.append(_("Manca la firma: %(what)s.") % {"what": label})
+        elif latest.fingerprint != fingerprint:
+            problems.append(
+                _(
+                    "Il testo è cambiato dopo la firma del %(when)s (%(what)s): "
+                    "serve una nuova firma."
+                )
+                % {
+                    "when": date_format(timezone.localtime(latest.signed_at), "j F Y H:i"),
+                    "what": label,
+                }
+            )
+    return problems
+
+
+def article_signoff(*, article: Article, by, kind: str) -> Signoff:
+    """A medical reviewer or the director approves the article's current text."""
+    permission = {
+        Signoff.Kind.MEDICAL: "articles.signoff_medical",
+        Signoff.Kind.DIRECTOR: "articles.signoff_director",
+    }[Signoff.Kind(kind)]
+    with transaction.atomic(), reversion.create_revision():
+        _lock(article)
+        if by is None or not by.has_perm(permission):
+            raise PermissionDenied(_("Non puoi firmare questa approvazione."))
+        reviewer = article.medical_reviewer_author
+        if (
+            kind == Signoff.Kind.MEDICAL
+            and reviewer is not None
+            and reviewer.user_id not in (None, by.pk)
+            and not by.has_perm("articles.edit_any_article")
+        ):
+            raise PermissionDenied(
+                _("La revisione medica è assegnata a %(name)s.") % {"name": reviewer}
+            )
+        signoff = Signoff.objects.create(
+            article=article, kind=kind, user=by, fingerprint=text_fingerprint(article)
+        )
+        label = Signoff.Kind(kind).label
+        if kind == Signoff.Kind.MEDICAL:
+            # What readers see: «Revisione medica: <name>, il <date>».
+            if reviewer is None and article.medical_reviewer_person_id is None:
+                article.medical_reviewer_author = author_for_user(by)
+            article.last_reviewed = timezone.localdate(signoff.signed_at)
+        _save(
+            article,
+            by=by,
+            action="signoff",
+            note=str(label),
+            comment=_("Firma: %(what)s") % {"what": label},
+        )
+    return signoff
+
+
 def _lock(article: Article) -> None:
     """Reload the row under a lock: concurrent workflow writes queue up here."""
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
@@ -170,6 +249,9 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
+        blocking = signoff_problems(article)
+        if blocking:
+            raise PublishCheckFailed(blocking)
         problems = publish_problems(article)
         override_reason = override_reason.strip()
         if problems and not override_reason:
