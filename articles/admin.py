@@ -36,7 +36,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import clash, services
+from articles import clash, freshness, services
 from articles.forms import ArticleAdminForm
 from articles.models import (
     Article,
@@ -124,6 +124,7 @@ STATUS_COLOURS = {
 
 EVENT_LABELS = {
     "signoff": _("Firma di approvazione"),
+    "create": _("Bozza creata"),
     "submit": _("Inviato in revisione"),
     "publish": _("Pubblicato"),
     "schedule": _("Pubblicazione programmata"),
@@ -409,8 +410,20 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             ),
             (_("Pubblicazione"), {"fields": publication}),
             (
-                _("Sponsorizzazione"),
-                {"fields": ["is_sponsored", "sponsor_name"], "classes": ["collapse"]},
+                _("Pubblico e sponsorizzazione"),
+                {
+                    "fields": [
+                        "audience",
+                        "audience_professions",
+                        "is_sponsored",
+                        "sponsor_name",
+                        "is_medicine_promotion",
+                    ],
+                    "description": _(
+                        "Un articolo riservato mostra a tutti titolo, sommario, immagine e "
+                        "firma; il testo solo agli operatori sanitari verificati."
+                    ),
+                },
             ),
             (
                 _("SEO"),
@@ -826,7 +839,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                     _(
                         "Completa ciò che manca oppure, se sei caporedattore, "
                         "indica il motivo della deroga."
-                    ),
+                    )
+                    if failure.overridable
+                    else _("Nessuna deroga è possibile: correggi il pubblico dell'articolo."),
                 ),
                 messages.ERROR,
             )
@@ -906,8 +921,39 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 # Other models -------------------------------------------------------------
 
 
+class PurgeOnSaveMixin:
+    """Admin of something readers see outside the article services: saving or
+    deleting it purges the pages showing it (articles/freshness.py)."""
+
+    def cache_tags(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.content_changed(*self.cache_tags(obj))
+
+    def delete_model(self, request, obj):
+        freshness.content_changed(*self.cache_tags(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            freshness.content_changed(*self.cache_tags(obj))
+        super().delete_queryset(request, queryset)
+
+
+class BylineTagsMixin(PurgeOnSaveMixin):
+    """Authors and people: their page, and every article naming them."""
+
+    prefix = ""
+
+    def cache_tags(self, obj):
+        ids = obj.articles.values_list("pk", flat=True)
+        return [f"{self.prefix}-{obj.pk}", *(f"article-{pk}" for pk in ids)]
+
+
 @admin.register(Section)
-class SectionAdmin(PrefillMixin, admin.ModelAdmin):
+class SectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
@@ -917,9 +963,13 @@ class SectionAdmin(PrefillMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "parent", "description", "position", "is_active"]
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the navigation and every breadcrumb
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "author"
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "role", "user", "email"]
     list_select_related = ["user"]
@@ -958,7 +1008,8 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "person"
     list_display = ["name", "role", "organisation"]
     search_fields = ["name", "organisation", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -966,7 +1017,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = [
         (_("Testata"), {"fields": ["site_name", "tagline", "logo"]}),
@@ -995,17 +1046,23 @@ class PublisherAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Publisher.objects.exists()
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the masthead and footer
+
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Correction)
-class CorrectionAdmin(PrefillMixin, admin.ModelAdmin):
+class CorrectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["created_at", "article", "note"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["note", "article__title"]
     date_hierarchy = "created_at"
+
+    def cache_tags(self, obj):
+        return [f"article-{obj.article_id}", "sitemap"]
 
 
 @admin.register(ArticleRedirect)

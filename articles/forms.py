@@ -12,6 +12,7 @@ from articles.models import Article
 from articles.sanitize import same_html
 from articles.services import stale_version_message
 from articles.slugs import ARTICLE_SLUG_LENGTH, slug_at_word
+from readers.professions import Profession
 
 
 class RichTextBodyField(RichTextUploadingFormField):
@@ -43,6 +44,14 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    audience_professions = forms.TypedMultipleChoiceField(
+        label=_("Professioni ammesse"),
+        choices=Profession.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Solo per «solo alcune professioni sanitarie»."),
+    )
+
     class Meta:
         model = Article
         # The admin narrows these per role through its fieldsets.
@@ -52,7 +61,8 @@ class ArticleAdminForm(forms.ModelForm):
             "highlighted_quote", "is_health_content", "is_sensitive",
             "medical_reviewer_person", "medical_reviewer_author", "last_reviewed",
             "publish_at", "unpublish_at", "is_featured", "priority",
-            "is_sponsored", "sponsor_name", "seo_title", "seo_description", "related_enabled",
+            "is_sponsored", "sponsor_name", "audience", "audience_professions",
+            "is_medicine_promotion", "seo_title", "seo_description", "related_enabled",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

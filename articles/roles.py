@@ -24,6 +24,7 @@ MEDICAL_REVIEWER_PERMISSIONS = {
         "person": ["view"],
         "section": ["view"],
     },
+    "desk": {"editorialcomment": ["add", "view"]},
 }
 
 JOURNALIST_PERMISSIONS = {
@@ -42,10 +43,17 @@ JOURNALIST_PERMISSIONS = {
         "relatedarticle": ["view"],
     },
     "taggit": {"tag": ["add", "view"]},
+    "desk": {"assignment": ["view", "change"], "editorialcomment": ["add", "view"]},
 }
 EDITOR_EXTRA = ["publish_article", "edit_any_article"]
 # Internal tables no editor manages by hand.
-EDITOR_SKIPPED_MODELS = {"articlelabel", "relatedtermstat", "relatedterm"}
+EDITOR_SKIPPED_MODELS = {
+    "articlelabel",
+    "relatedtermstat",
+    "relatedterm",
+    "autosavedraft",
+    "notification",
+}
 
 
 def ensure_newsroom_groups(apps=global_apps) -> None:
@@ -70,7 +78,7 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor_permissions = [
-        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit"])
+        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit", "desk"])
         .exclude(content_type__model__in=EDITOR_SKIPPED_MODELS)
         .exclude(codename__startswith="signoff_"),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),

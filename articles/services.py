@@ -26,10 +26,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.models import Revision
 
+from articles.freshness import article_changing
 from articles.importing import unique_slug
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
     Article,
+    ArticleAuthor,
     ArticleEvent,
     ArticleRedirect,
     Author,
@@ -38,14 +40,19 @@ from articles.models import (
     Signoff,
     text_fingerprint,
 )
+from articles.slugs import ARTICLE_SLUG_LENGTH
 
 
 class PublishCheckFailed(Exception):
-    """Publishing refused: `problems` lists what is missing, in Italian."""
+    """Publishing refused: `problems` lists what is missing, in Italian.
 
-    def __init__(self, problems: list[str]):
+    `overridable` is False when no reason can lift the refusal (the law forbids it).
+    """
+
+    def __init__(self, problems: list[str], *, overridable: bool = True):
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.overridable = overridable
 
 
 class StaleVersion(Exception):
@@ -199,9 +206,26 @@ def article_signoff(*, article: Article, by, kind: str) -> Signoff:
     return signoff
 
 
+def forbidden_publication(article: Article) -> list[str]:
+    """What the law forbids outright: no override reason lifts these."""
+    if article.is_medicine_promotion and not article.is_reserved:
+        return [
+            _(
+                "È promozione di un medicinale con obbligo di prescrizione: può essere "
+                "pubblicata solo per gli operatori sanitari (D.Lgs. 219/2006, art. 115)."
+            )
+        ]
+    return []
+
+
 def _lock(article: Article) -> None:
-    """Reload the row under a lock: concurrent workflow writes queue up here."""
+    """Reload the row under a lock: concurrent workflow writes queue up here.
+
+    What readers saw of it is noted then, so the pages the change makes stale
+    are purged when it commits (articles/freshness.py).
+    """
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
+    article_changing(article)
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
@@ -249,9 +273,9 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
-        blocking = signoff_problems(article)
-        if blocking:
-            raise PublishCheckFailed(blocking)
+        forbidden = forbidden_publication(article) + signoff_problems(article)
+        if forbidden:
+            raise PublishCheckFailed(forbidden, overridable=False)
         problems = publish_problems(article)
         override_reason = override_reason.strip()
         if problems and not override_reason:
@@ -336,6 +360,7 @@ def article_record_corrections(*, article: Article, by, corrections: list[Correc
     if not corrections:
         return
     with transaction.atomic():
+        article_changing(article)
         for correction in corrections:
             ArticleEvent.objects.create(
                 article=article, action="correct", user=by, note=correction.note
@@ -370,6 +395,7 @@ def article_update(
         if not claimed:
             current = Article.objects.select_related("last_modified_by").get(pk=article.pk)
             raise StaleVersion(current)
+        article_changing(article)
         old_slug, old_section = (
             Article.objects.filter(pk=article.pk).values_list("slug", "section__slug").get()
         )
@@ -423,3 +449,31 @@ def articles_publish(
         except PublishCheckFailed as failure:
             refused[article] = failure.problems
     return done, refused
+
+
+def article_create_draft(
+    *, by, title: str, section, standfirst: str = "", body: str = ""
+) -> Article:
+    """A new draft signed by its writer (their Author profile, made if missing).
+
+    The desk calls this when a journalist starts writing an assignment.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        article = Article(
+            title=title,
+            slug=unique_slug(Article, title, max_length=ARTICLE_SLUG_LENGTH),
+            section=section,
+            standfirst=standfirst,
+            body=body,
+            status=Article.Status.DRAFT,
+            created_by=by,
+            last_modified_by=by,
+        )
+        article.save()
+        if by is not None:
+            ArticleAuthor.objects.create(article=article, author=author_for_user(by))
+        ArticleEvent.objects.create(article=article, action="create", user=by)
+        if by is not None:
+            reversion.set_user(by)
+        reversion.set_comment(_("Bozza creata"))
+    return article
