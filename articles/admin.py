@@ -721,7 +721,7 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and clash.RESOLVE in request.POST and object_id:
+        if request.method == "POST" and clash.AGAINST in request.POST and object_id:
             current = self.get_object(request, unquote(object_id))
             if current is not None:
                 theirs = self.get_form(request, current)(instance=current)

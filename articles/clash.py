@@ -3,7 +3,8 @@
 When the optimistic lock refuses a save, the form keeps the user's input and
 the page lists each field where the saved article differs, with a choice
 «tieni la sua / tieni la mia». Pressing «Salva con queste scelte» posts the same
-form again: the fields taken from the saved article are replaced by its
+form again (any of the form's save buttons does, once the two versions have
+been shown): the fields taken from the saved article are replaced by its
 values, the lock moves to the version just compared, and the save goes
 through the usual checks, so a third save in between is a new clash.
 """
@@ -108,7 +109,8 @@ def merged_post(post: QueryDict, theirs: forms.BaseForm) -> QueryDict:
         for key, values in post_data(theirs[name]).items():
             merged.setlist(key, values)
     merged["loaded_version"] = post.get(AGAINST, "")
-    merged["_continue"] = "1"  # back to the article, to see the result
+    if RESOLVE in post:
+        merged["_continue"] = "1"  # back to the article, to see the result
     for key in [RESOLVE, AGAINST, *[k for k in post if k.startswith(CHOICE_PREFIX)]]:
         merged.pop(key, None)
     return merged

@@ -86,3 +86,17 @@ def test_a_third_save_while_choosing_is_a_new_clash(client, clash):
     assert response.status_code == 200
     assert response.context["clash"]["rows"][0].theirs == "Titolo di Carla"
     assert Article.objects.get(pk=article.pk).title == "Titolo di Carla"
+
+
+def test_after_seeing_both_versions_the_plain_save_button_keeps_mine(client, clash):
+    article, bob_form, response = clash
+    again = {
+        **bob_form,
+        "_save": "Salva",
+        "clash_version": str(response.context["clash"]["version"]),
+    }
+
+    assert client.post(change_url(article), again).status_code == 302
+
+    article.refresh_from_db()
+    assert (article.title, article.standfirst) == ("Titolo di Bob", "Sommario di Bob")
