@@ -31,6 +31,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -358,7 +359,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             publication += ["override_reason"]
             if obj is not None and obj.publish_check_override:
                 publication += ["recorded_override"]
-        content = ["kind", "title", "slug", "section", "standfirst", "body", "tags"]
+        # Who only reads (a medical reviewer) reads the text as readers will.
+        body = "body" if self.has_change_permission(request, obj) else "body_preview"
+        content = ["kind", "title", "slug", "section", "standfirst", body, "tags"]
         if obj is not None:
             content = ["loaded_version", *content]
             if obj.first_published_at:
@@ -434,6 +437,7 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [
+            "body_preview",
             "signoff_state",
             "workflow_state",
             "preview_links",
@@ -524,6 +528,11 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 )
             )
         return format_html_join(" · ", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("testo"))
+    def body_preview(self, obj):
+        # body is sanitised on every save (articles.sanitize), like on the site.
+        return mark_safe(obj.body) if obj is not None else ""
 
     @admin.display(description=_("firme di approvazione"))
     def signoff_state(self, obj):
@@ -777,7 +786,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                         "articles.signoff_director",
                     ),
                 ]
-                if request.user.has_perm(permission) and kind in services.signoffs_needed(obj)
+                if request.user.has_perm(permission)
+                and kind in services.signoffs_needed(obj)
+                and not obj.signoffs.filter(kind=kind, fingerprint=text_fingerprint(obj)).exists()
             ]
             if obj is not None and obj.status != Article.Status.PUBLISHED
             else [],

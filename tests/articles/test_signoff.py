@@ -81,11 +81,13 @@ def test_the_reviewer_signs_off_but_cannot_edit_or_publish(client, reviewer):
     assert page.status_code == 200
     assert not page.context["has_change_permission"]
     assert "Firma la revisione medica" in page.content.decode()
+    assert "<p>Il testo dell'articolo" in page.content.decode()  # read as readers will
     assert "_publish" not in page.content.decode()
 
     signoff_url = reverse("admin:articles_article_signoff", args=[article.pk, "medical"])
     response = client.post(signoff_url, follow=True)
     assert "Firma registrata" in response.content.decode()
+    assert "Firma la revisione medica" not in response.content.decode()
     signoff = Signoff.objects.get(article=article)
     assert (signoff.user, signoff.kind) == (reviewer, "medical")
     with pytest.raises(Exception):  # noqa: B017

@@ -96,3 +96,36 @@ def test_after_a_clash_the_journalist_picks_per_field_and_saves(site, page_at, s
     assert article.title == "Liste d'attesa: il piano in tre punti"
     assert article.standfirst == "Agende uniche regionali e più controlli."
     keep(screenshot(page, "desk-fixes-article-form"), "article-form")
+
+
+def test_the_medical_reviewer_finds_the_article_in_her_queue_and_signs(site, page_at, screenshot):
+    """Queue → article (read-only) → «Firma la revisione medica» → the reader sees the line."""
+    from django.contrib.auth.models import Group
+
+    from articles.roles import MEDICAL_REVIEWER, ensure_newsroom_groups
+    from tests.factories import UserFactory
+
+    ensure_newsroom_groups()
+    reviewer = UserFactory(username="revisora", first_name="Elena", last_name="Medici")
+    reviewer.groups.add(Group.objects.get(name=MEDICAL_REVIEWER))
+    article = ArticleFactory(
+        draft=True,
+        title="Insulina settimanale, cosa cambia",
+        authors=[AuthorFactory(name="Laura Verdi")],
+        medical_reviewer_author=AuthorFactory(user=reviewer, name="Dott.ssa Elena Medici"),
+    )
+    SourceFactory(article=article)
+
+    page = page_at(1366)
+    log_in(page, site, "revisora")
+    page.goto(site.url + reverse("admin:articles_article_changelist") + "?revisione=attesa")
+    page.get_by_role("link", name="Insulina settimanale, cosa cambia").click()
+    page.get_by_role("button", name="Firma la revisione medica").click()
+    page.get_by_text("Firma registrata: Revisione medica.").wait_for()
+    keep(screenshot(page, "desk-fixes-signoff"), "signoff")
+    assert page.locator("input[name=_publish]").count() == 0
+
+    services.article_publish(article=Article.objects.get(pk=article.pk), by=EditorFactory())
+    page.goto(site.url + Article.objects.get(pk=article.pk).get_absolute_url())
+    assert "Revisione medica:" in page.locator(".review-note").inner_text()
+    assert ", il " in page.locator(".review-note").inner_text()
