@@ -129,3 +129,16 @@ def test_the_medical_reviewer_finds_the_article_in_her_queue_and_signs(site, pag
     page.goto(site.url + Article.objects.get(pk=article.pk).get_absolute_url())
     assert "Revisione medica:" in page.locator(".review-note").inner_text()
     assert ", il " in page.locator(".review-note").inner_text()
+
+
+def test_a_new_journalist_opens_an_article_already_signed_by_her(site, page_at, screenshot):
+    """A fresh Giornalista account: the add form's byline row holds her name."""
+    from tests.factories import JournalistFactory
+
+    JournalistFactory(username="chiara", first_name="Chiara", last_name="Fontana")
+    page = page_at(1366)
+    log_in(page, site, "chiara")
+    page.goto(site.url + reverse("admin:articles_article_add"))
+    byline = page.locator("#article_authors-group")
+    byline.get_by_role("textbox", name="Chiara Fontana").wait_for()
+    keep(screenshot(page, "desk-fixes-add-form"), "add-form")
