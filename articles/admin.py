@@ -15,23 +15,29 @@ import reversion
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import freshness, services
+from articles import clash, freshness, services
 from articles.forms import ArticleAdminForm
 from articles.models import (
     Article,
@@ -46,7 +52,9 @@ from articles.models import (
     RelatedExclusion,
     RelatedPin,
     Section,
+    Signoff,
     Source,
+    text_fingerprint,
 )
 from articles.signing import PREVIEW_LINK_MAX_AGE, preview_url
 from sanita33.security import AdminLoginForm
@@ -116,6 +124,7 @@ STATUS_COLOURS = {
 }
 
 EVENT_LABELS = {
+    "signoff": _("Firma di approvazione"),
     "create": _("Bozza creata"),
     "submit": _("Inviato in revisione"),
     "publish": _("Pubblicato"),
@@ -283,6 +292,23 @@ class SectionListFilter(admin.RelatedFieldListFilter):
         return [(s.pk, str(s)) for s in Section.objects.select_related("parent")]
 
 
+class MedicalReviewFilter(admin.SimpleListFilter):
+    """The medical reviewer's queue: what waits for my signature."""
+
+    title = _("revisione medica")
+    parameter_name = "revisione"
+
+    def lookups(self, request, model_admin):
+        if request.user.has_perm("articles.signoff_medical"):
+            return [("attesa", _("In attesa della mia firma"))]
+        return []
+
+    def queryset(self, request, queryset):
+        if self.value() == "attesa":
+            return queryset.awaiting_medical_signoff(request.user)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(PrefillMixin, VersionAdmin):
     form = ArticleAdminForm
@@ -311,6 +337,7 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
         "authors",
         "publish_at",
         "is_health_content",
+        MedicalReviewFilter,
     ]
     list_select_related = ["section__parent"]
     search_fields = ["title", "standfirst", "slug"]
@@ -332,7 +359,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             publication += ["override_reason"]
             if obj is not None and obj.publish_check_override:
                 publication += ["recorded_override"]
-        content = ["kind", "title", "slug", "section", "standfirst", "body", "tags"]
+        # Who only reads (a medical reviewer) reads the text as readers will.
+        body = "body" if self.has_change_permission(request, obj) else "body_preview"
+        content = ["kind", "title", "slug", "section", "standfirst", body, "tags"]
         if obj is not None:
             content = ["loaded_version", *content]
             if obj.first_published_at:
@@ -377,8 +406,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                         "medical_reviewer_person",
                         "medical_reviewer_author",
                         "last_reviewed",
+                        "is_sensitive",
+                        "signoff_state",
                     ],
-                    "classes": ["collapse"],
                 },
             ),
             (_("Pubblicazione"), {"fields": publication}),
@@ -407,6 +437,8 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [
+            "body_preview",
+            "signoff_state",
             "workflow_state",
             "preview_links",
             "related_list",
@@ -496,6 +528,39 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 )
             )
         return format_html_join(" · ", "{}", ((p,) for p in parts))
+
+    @admin.display(description=_("testo"))
+    def body_preview(self, obj):
+        # body is sanitised on every save (articles.sanitize), like on the site.
+        return mark_safe(obj.body) if obj is not None else ""
+
+    @admin.display(description=_("firme di approvazione"))
+    def signoff_state(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Nessuna firma richiesta finché l'articolo non è salvato.")
+        needed = services.signoffs_needed(obj)
+        lines = []
+        fingerprint = text_fingerprint(obj)
+        for signoff in obj.signoffs.select_related("user")[:10]:
+            who = (
+                signoff.user.get_full_name() or signoff.user.get_username() if signoff.user else ""
+            )
+            lines.append(
+                (
+                    signoff.get_kind_display(),
+                    who,
+                    date_format(timezone.localtime(signoff.signed_at), "j F Y H:i"),
+                    _("valida") if signoff.fingerprint == fingerprint else _("testo cambiato dopo"),
+                )
+            )
+        missing = services.signoff_problems(obj)
+        return format_html(
+            "{}<ul>{}</ul>{}",
+            _("Richieste: %(which)s.")
+            % {"which": ", ".join(str(Signoff.Kind(k).label) for k in needed) or _("nessuna")},
+            format_html_join("", "<li>{}: {}, {} ({})</li>", lines),
+            format_html_join("", "<p><strong>{}</strong></p>", ((p,) for p in missing)),
+        )
 
     @admin.display(description=_("deroga registrata"))
     def recorded_override(self, obj):
@@ -637,7 +702,39 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 setattr(obj, attname, value)
         return obj
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/firma/<str:kind>/",
+                self.admin_site.admin_view(self.signoff_view),
+                name="articles_article_signoff",
+            ),
+            *super().get_urls(),
+        ]
+
+    def signoff_view(self, request, object_id, kind):
+        """A reviewer's sign-off button (POST only): the service checks who may sign."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or request.method != "POST" or kind not in Signoff.Kind.values:
+            raise PermissionDenied
+        try:
+            services.article_signoff(article=article, by=request.user, kind=kind)
+        except PermissionDenied as denied:
+            self.message_user(request, str(denied), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Firma registrata: %(what)s.") % {"what": Signoff.Kind(kind).label},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and clash.AGAINST in request.POST and object_id:
+            current = self.get_object(request, unquote(object_id))
+            if current is not None:
+                theirs = self.get_form(request, current)(instance=current)
+                request.POST = clash.merged_post(request.POST, theirs)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.StaleVersion:
@@ -647,6 +744,25 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if obj is not None and form.is_bound and form.has_error(NON_FIELD_ERRORS, "stale"):
+            # The refused form keeps what the user typed; the page shows the
+            # saved article's title and, field by field, both versions.
+            current = Article.objects.select_related("last_modified_by").get(pk=obj.pk)
+            theirs = type(form)(instance=current)
+            who = current.last_modified_by
+            context.update(
+                subtitle=str(current),
+                original=current,
+                clash={
+                    "rows": clash.clash_rows(form, theirs),
+                    "version": current.version,
+                    "who": (who.get_full_name() or who.get_username()) if who else "",
+                    "resolve": clash.RESOLVE,
+                    "against": clash.AGAINST,
+                    "prefix": clash.CHOICE_PREFIX,
+                },
+            )
         context.update(
             can_submit=obj is not None
             and obj.status == Article.Status.DRAFT
@@ -656,6 +772,26 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             and obj.status == Article.Status.PUBLISHED
             and self.has_publish_permission(request),
             preview_url=reverse("articles:preview", args=[obj.pk]) if obj is not None else "",
+            signoff_buttons=[
+                (reverse("admin:articles_article_signoff", args=[obj.pk, kind]), label)
+                for kind, label, permission in [
+                    (
+                        Signoff.Kind.MEDICAL,
+                        _("Firma la revisione medica"),
+                        "articles.signoff_medical",
+                    ),
+                    (
+                        Signoff.Kind.DIRECTOR,
+                        _("Firma come direttore"),
+                        "articles.signoff_director",
+                    ),
+                ]
+                if request.user.has_perm(permission)
+                and kind in services.signoffs_needed(obj)
+                and not obj.signoffs.filter(kind=kind, fingerprint=text_fingerprint(obj)).exists()
+            ]
+            if obj is not None and obj.status != Article.Status.PUBLISHED
+            else [],
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -912,6 +1048,10 @@ class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
             _("Contatti e social"),
             {"fields": ["phone", "email", "facebook_url", "x_url", "linkedin_url"]},
         ),
+        (
+            _("Firme prima della pubblicazione"),
+            {"fields": ["require_medical_signoff", "require_director_signoff"]},
+        ),
     ]
 
     def has_add_permission(self, request):
@@ -964,3 +1104,6 @@ class ArticleEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from articles import admin_accounts  # noqa: E402, F401  (users and groups)

@@ -58,7 +58,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "kind", "title", "slug", "section", "standfirst", "body", "tags",
             "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
-            "highlighted_quote", "is_health_content",
+            "highlighted_quote", "is_health_content", "is_sensitive",
             "medical_reviewer_person", "medical_reviewer_author", "last_reviewed",
             "publish_at", "unpublish_at", "is_featured", "priority",
             "is_sponsored", "sponsor_name", "audience", "audience_professions",

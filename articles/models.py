@@ -92,6 +92,24 @@ class Publisher(models.Model):
     x_url = models.URLField(_("profilo X"), blank=True)
     linkedin_url = models.URLField(_("pagina LinkedIn"), blank=True)
 
+    require_medical_signoff = models.BooleanField(
+        _("revisione medica obbligatoria"),
+        default=False,
+        help_text=_(
+            "Ogni contenuto sanitario esce solo dopo la firma di un revisore medico. "
+            "Senza questa spunta la firma serve quando l'articolo ha un revisore medico "
+            "con un account."
+        ),
+    )
+    require_director_signoff = models.BooleanField(
+        _("firma del direttore per gli articoli delicati"),
+        default=False,
+        help_text=_(
+            "Gli articoli segnati come delicati escono solo dopo la firma del "
+            "direttore responsabile."
+        ),
+    )
+
     CACHE_KEY = "articles:publisher"
 
     class Meta:
@@ -397,6 +415,15 @@ class Article(models.Model):
         help_text=_("I contenuti sanitari devono citare almeno una fonte per essere pubblicati."),
     )
 
+    is_sensitive = models.BooleanField(
+        _("articolo delicato"),
+        default=False,
+        help_text=_(
+            "Temi legali o molto sensibili: se la testata lo richiede, serve la firma "
+            "del direttore responsabile per pubblicare."
+        ),
+    )
+
     is_sponsored = models.BooleanField(_("contenuto sponsorizzato"), default=False)
     sponsor_name = models.CharField(_("sponsor"), max_length=200, blank=True)
     # Who may read the body (readers/access.py): everyone sees title, standfirst,
@@ -490,6 +517,8 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("Può pubblicare, programmare e ritirare articoli")),
             ("edit_any_article", _("Può modificare gli articoli di altri")),
+            ("signoff_medical", _("Può firmare la revisione medica")),
+            ("signoff_director", _("Può firmare come direttore responsabile")),
         ]
         indexes = [
             models.Index(fields=["status", "-publish_at", "-id"], name="article_pub_idx"),
@@ -667,6 +696,42 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note[:60]
+
+
+class Signoff(models.Model):
+    """A reviewer's approval of an article's text as it was when signed."""
+
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", _("Revisione medica")
+        DIRECTOR = "director", _("Direttore responsabile")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="signoffs")
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("firmato da"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("firmato il"), default=timezone.now)
+    # The text signed (title, standfirst, body): a later edit needs a new signature.
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("firma di approvazione")
+        verbose_name_plural = _("firme di approvazione")
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["article", "kind", "-signed_at"], name="signoff_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.article_id}"
+
+
+def text_fingerprint(article: Article) -> str:
+    """What a sign-off vouches for: the words readers get."""
+    text = "\x1f".join([article.title, article.standfirst, clean_html(article.body)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ArticleRedirect(models.Model):

@@ -42,7 +42,38 @@ class ArticleQuerySet(models.QuerySet):
         """Editors see everything; journalists their own work plus what readers see."""
         if user.has_perm("articles.edit_any_article"):
             return self
-        return self.filter(Q(pk__in=self.owned_by(user).values("pk")) | Q(status="published"))
+        visible = Q(pk__in=self.owned_by(user).values("pk")) | Q(status="published")
+        if user.has_perm("articles.signoff_medical"):
+            visible |= Q(pk__in=self.for_medical_review(user).values("pk"))
+        return self.filter(visible)
+
+    def for_medical_review(self, user) -> ArticleQuerySet:
+        """Unpublished health articles assigned to this reviewer, or to nobody when
+        the publisher requires a review of all health content."""
+        from articles.models import Publisher
+
+        mine = Q(medical_reviewer_author__user=user.pk)
+        if Publisher.load().require_medical_signoff:
+            mine |= Q(medical_reviewer_author__isnull=True, medical_reviewer_person__isnull=True)
+        return self.filter(mine, is_health_content=True, status__in=["draft", "review"])
+
+    def awaiting_medical_signoff(self, user) -> ArticleQuerySet:
+        """The reviewer's queue: those without a signature valid for their current text."""
+        from articles.models import Signoff, text_fingerprint
+
+        candidates = self.for_medical_review(user)
+        signed = dict(
+            Signoff.objects.filter(article__in=candidates.values("pk"), kind=Signoff.Kind.MEDICAL)
+            .order_by("article_id", "-signed_at")
+            .distinct("article_id")
+            .values_list("article_id", "fingerprint")
+        )
+        done = [
+            article.pk
+            for article in candidates.filter(pk__in=signed).only("title", "standfirst", "body")
+            if signed[article.pk] == text_fingerprint(article)
+        ]
+        return candidates.exclude(pk__in=done)
 
     def in_section(self, section, *, descendants: bool = True) -> ArticleQuerySet:
         if descendants:

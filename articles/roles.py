@@ -1,4 +1,5 @@
-"""The newsroom's roles as auth groups: «Giornalista» and «Caporedattore».
+"""The newsroom's roles as auth groups: «Giornalista», «Caporedattore»,
+«Revisore medico» and «Direttore responsabile».
 
 Made by migration 0006; `ensure_newsroom_groups()` can rebuild them at any
 time (it is idempotent), e.g. after a test flush or by hand from the shell.
@@ -10,6 +11,21 @@ from django.apps import apps as global_apps
 
 JOURNALIST = "Giornalista"
 EDITOR = "Caporedattore"
+MEDICAL_REVIEWER = "Revisore medico"
+DIRECTOR = "Direttore responsabile"
+
+# Sees articles and signs the medical review; never edits nor publishes.
+MEDICAL_REVIEWER_PERMISSIONS = {
+    "articles": {
+        "article": ["view", "signoff_medical"],
+        "source": ["view"],
+        "correction": ["view"],
+        "author": ["view"],
+        "person": ["view"],
+        "section": ["view"],
+    },
+    "desk": {"editorialcomment": ["add", "view"]},
+}
 
 JOURNALIST_PERMISSIONS = {
     "articles": {
@@ -61,9 +77,28 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
             )
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
-    editor.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label__in=["articles", "taggit", "desk"]
-        ).exclude(content_type__model__in=EDITOR_SKIPPED_MODELS),
+    editor_permissions = [
+        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit", "desk"])
+        .exclude(content_type__model__in=EDITOR_SKIPPED_MODELS)
+        .exclude(codename__startswith="signoff_"),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),
+    ]
+    editor.permissions.add(*editor_permissions)
+
+    reviewer, _ = Group.objects.get_or_create(name=MEDICAL_REVIEWER)
+    for app_label, models in MEDICAL_REVIEWER_PERMISSIONS.items():
+        for model, actions in models.items():
+            reviewer.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label,
+                    content_type__model=model,
+                    codename__in=[a if "_" in a else f"{a}_{model}" for a in actions],
+                )
+            )
+
+    # The director is an editor who also signs sensitive articles.
+    director, _ = Group.objects.get_or_create(name=DIRECTOR)
+    director.permissions.add(
+        *editor_permissions,
+        *Permission.objects.filter(content_type__app_label="articles", codename="signoff_director"),
     )

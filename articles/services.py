@@ -36,6 +36,9 @@ from articles.models import (
     ArticleRedirect,
     Author,
     Correction,
+    Publisher,
+    Signoff,
+    text_fingerprint,
 )
 from articles.slugs import ARTICLE_SLUG_LENGTH
 
@@ -66,9 +69,8 @@ def stale_version_message(article: Article) -> str:
     when = date_format(timezone.localtime(article.updated_at), "j F Y \\a\\l\\l\\e H:i")
     return _(
         "Questo articolo è stato modificato da %(who)s il %(when)s, dopo che lo hai aperto. "
-        "Le tue modifiche non sono state salvate: sono ancora nel modulo qui sotto. "
-        "Apri l'articolo in un'altra scheda per vedere la versione attuale e riporta "
-        "le tue modifiche."
+        "Le tue modifiche non sono state salvate ma non sono perse: sono nel modulo qui "
+        "sotto. Confronta le due versioni e scegli, campo per campo, quale tenere."
     ) % {"who": name, "when": when}
 
 
@@ -126,6 +128,82 @@ def publish_problems(article: Article) -> list[str]:
     if article.is_health_content and not article.sources.exists():
         problems.append(_("È un contenuto sanitario ma non cita nessuna fonte."))
     return problems
+
+
+def signoffs_needed(article: Article) -> list[str]:
+    """The sign-offs this article needs before it goes out (Signoff.Kind values)."""
+    publisher = Publisher.load()
+    needed = []
+    reviewer = article.medical_reviewer_author
+    if article.is_health_content and (
+        publisher.require_medical_signoff or (reviewer is not None and reviewer.user_id)
+    ):
+        needed.append(Signoff.Kind.MEDICAL)
+    if article.is_sensitive and publisher.require_director_signoff:
+        needed.append(Signoff.Kind.DIRECTOR)
+    return needed
+
+
+def signoff_problems(article: Article) -> list[str]:
+    """Missing or outdated sign-offs: no override reason lifts these."""
+    problems = []
+    fingerprint = text_fingerprint(article)
+    for kind in signoffs_needed(article):
+        latest = article.signoffs.filter(kind=kind).first()
+        label = Signoff.Kind(kind).label
+        if latest is None:
+            problems.append(_("Manca la firma: %(what)s.") % {"what": label})
+        elif latest.fingerprint != fingerprint:
+            problems.append(
+                _(
+                    "Il testo è cambiato dopo la firma del %(when)s (%(what)s): "
+                    "serve una nuova firma."
+                )
+                % {
+                    "when": date_format(timezone.localtime(latest.signed_at), "j F Y H:i"),
+                    "what": label,
+                }
+            )
+    return problems
+
+
+def article_signoff(*, article: Article, by, kind: str) -> Signoff:
+    """A medical reviewer or the director approves the article's current text."""
+    permission = {
+        Signoff.Kind.MEDICAL: "articles.signoff_medical",
+        Signoff.Kind.DIRECTOR: "articles.signoff_director",
+    }[Signoff.Kind(kind)]
+    with transaction.atomic(), reversion.create_revision():
+        _lock(article)
+        if by is None or not by.has_perm(permission):
+            raise PermissionDenied(_("Non puoi firmare questa approvazione."))
+        reviewer = article.medical_reviewer_author
+        if (
+            kind == Signoff.Kind.MEDICAL
+            and reviewer is not None
+            and reviewer.user_id not in (None, by.pk)
+            and not by.has_perm("articles.edit_any_article")
+        ):
+            raise PermissionDenied(
+                _("La revisione medica è assegnata a %(name)s.") % {"name": reviewer}
+            )
+        signoff = Signoff.objects.create(
+            article=article, kind=kind, user=by, fingerprint=text_fingerprint(article)
+        )
+        label = Signoff.Kind(kind).label
+        if kind == Signoff.Kind.MEDICAL:
+            # What readers see: «Revisione medica: <name>, il <date>».
+            if reviewer is None and article.medical_reviewer_person_id is None:
+                article.medical_reviewer_author = author_for_user(by)
+            article.last_reviewed = timezone.localdate(signoff.signed_at)
+        _save(
+            article,
+            by=by,
+            action="signoff",
+            note=str(label),
+            comment=_("Firma: %(what)s") % {"what": label},
+        )
+    return signoff
 
 
 def forbidden_publication(article: Article) -> list[str]:
@@ -195,7 +273,7 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
-        forbidden = forbidden_publication(article)
+        forbidden = forbidden_publication(article) + signoff_problems(article)
         if forbidden:
             raise PublishCheckFailed(forbidden, overridable=False)
         problems = publish_problems(article)

@@ -161,3 +161,40 @@ def test_an_article_without_bylines_is_not_published_without_a_reason():
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     assert "nessuna firma" in ArticleEvent.objects.get(article=article, action="override").note
+
+
+def test_a_staff_account_made_in_the_admin_comes_with_its_byline(client):
+    from django.contrib.auth.models import User
+
+    admin_user = EditorFactory(is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "mrossi",
+            "password1": "una-password-lunga-1",
+            "password2": "una-password-lunga-1",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="mrossi")
+    user.first_name, user.last_name, user.is_staff = "Mara", "Rossi", True
+    change = client.get(reverse("admin:auth_user_change", args=[user.pk]))
+    assert change.status_code == 200
+    client.post(
+        reverse("admin:auth_user_change", args=[user.pk]),
+        {
+            "username": "mrossi",
+            "first_name": "Mara",
+            "last_name": "Rossi",
+            "email": "",
+            "is_active": "on",
+            "is_staff": "on",
+            "date_joined_0": "2026-12-01",
+            "date_joined_1": "10:00:00",
+            "initial-date_joined_0": "2026-12-01",
+            "initial-date_joined_1": "10:00:00",
+        },
+    )
+    assert Author.objects.get(user=user).name == "Mara Rossi"
