@@ -46,6 +46,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
+from articles.freshness import content_changed
 from articles.models import (
     Article,
     ArticlePerson,
@@ -218,13 +219,13 @@ def _write_vectors(vectors: dict[int, Vector]) -> None:
                     copy.write_row((article_id, term, weight))
 
 
-def _published_ids() -> list[int]:
+def published_ids() -> list[int]:
     return list(Article.objects.published().order_by("id").values_list("id", flat=True))
 
 
 def rebuild_index(batch_size: int = 1000) -> int:
     """Index every published article from scratch; returns how many."""
-    ids = _published_ids()
+    ids = published_ids()
     with transaction.atomic(), connection.cursor() as cursor:
         # DELETE, not TRUNCATE: it works inside a caller's transaction too.
         cursor.execute("DELETE FROM articles_relatedterm")
@@ -653,7 +654,19 @@ def save_many(picks_by_article: dict[int, list[Pick]]) -> int:
                 computed_at=now,
             )
         rows.extend(slots.values())
+    previous: dict[int, list[int]] = defaultdict(list)
+    for article_id, target_id in (
+        RelatedArticle.objects.filter(article_id__in=ids)
+        .order_by("article_id", "position")
+        .values_list("article_id", "target_id")
+    ):
+        previous[article_id].append(target_id)
+    current: dict[int, list[int]] = defaultdict(list)
+    for row in sorted(rows, key=lambda row: (row.article_id, row.position)):
+        current[row.article_id].append(row.target_id)
     with transaction.atomic():
+        # Only the pages whose related block now names other articles.
+        content_changed(*(f"related-{pk}" for pk in ids if previous[pk] != current[pk]))
         with connection.cursor() as cursor:
             # Derived rows, recomputable at any time: not worth waiting for a WAL flush.
             cursor.execute("SET LOCAL synchronous_commit = off")
@@ -676,7 +689,7 @@ def recompute_all(*, batch_size: int = 200, workers: int = 1) -> int:
             # After a bulk import the article statistics can be stale enough for
             # the planner to scan every published row instead of a few ids.
             cursor.execute("ANALYZE articles_article, taggit_taggeditem, articles_articleperson")
-    ids = _published_ids()
+    ids = published_ids()
     if workers <= 1 or connection.in_atomic_block or len(ids) < batch_size * workers:
         _recompute_ids(ids, batch_size)
         return len(ids)

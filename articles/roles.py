@@ -20,17 +20,24 @@ JOURNALIST_PERMISSIONS = {
         "relatedpin": ["add", "change", "delete", "view"],
         "relatedexclusion": ["add", "change", "delete", "view"],
         "person": ["add", "change", "view"],
-        "author": ["view"],
+        "author": ["change", "view"],
         "section": ["view"],
         "correction": ["view"],
         "articleevent": ["view"],
         "relatedarticle": ["view"],
     },
     "taggit": {"tag": ["add", "view"]},
+    "desk": {"assignment": ["view", "change"], "editorialcomment": ["add", "view"]},
 }
 EDITOR_EXTRA = ["publish_article", "edit_any_article"]
 # Internal tables no editor manages by hand.
-EDITOR_SKIPPED_MODELS = {"articlelabel", "relatedtermstat", "relatedterm"}
+EDITOR_SKIPPED_MODELS = {
+    "articlelabel",
+    "relatedtermstat",
+    "relatedterm",
+    "autosavedraft",
+    "notification",
+}
 
 
 def ensure_newsroom_groups(apps=global_apps) -> None:
@@ -55,8 +62,8 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]).exclude(
-            content_type__model__in=EDITOR_SKIPPED_MODELS
-        ),
+        *Permission.objects.filter(
+            content_type__app_label__in=["articles", "taggit", "desk"]
+        ).exclude(content_type__model__in=EDITOR_SKIPPED_MODELS),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),
     )

@@ -24,22 +24,32 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from reversion.models import Revision
 
+from articles.freshness import article_changing
+from articles.importing import unique_slug
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
     Article,
+    ArticleAuthor,
     ArticleEvent,
     ArticleRedirect,
+    Author,
     Correction,
 )
+from articles.slugs import ARTICLE_SLUG_LENGTH
 
 
 class PublishCheckFailed(Exception):
-    """Publishing refused: `problems` lists what is missing, in Italian."""
+    """Publishing refused: `problems` lists what is missing, in Italian.
 
-    def __init__(self, problems: list[str]):
+    `overridable` is False when no reason can lift the refusal (the law forbids it).
+    """
+
+    def __init__(self, problems: list[str], *, overridable: bool = True):
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.overridable = overridable
 
 
 class StaleVersion(Exception):
@@ -80,9 +90,29 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
+def author_for_user(user) -> Author:
+    """The staff user's byline, created from their name the first time it is needed."""
+    author = Author.objects.filter(user=user).first()
+    if author is not None:
+        return author
+    name = user.get_full_name().strip() or user.get_username()
+    return Author.objects.create(
+        user=user, name=name, slug=unique_slug(Author, name), role=_("Giornalista")
+    )
+
+
+def may_sign_as(user, author: Author) -> bool:
+    """Editors sign as anyone; others as themselves or a shared byline («Redazione»)."""
+    if user is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return author.user_id is None or author.user_id == user.pk
+
+
 def publish_problems(article: Article) -> list[str]:
     """What stops the article from being published, empty when it is ready."""
     problems = []
+    if not article.article_authors.exists():
+        problems.append(_("L'articolo non ha nessuna firma."))
     if article.lead_image and not article.lead_image_alt.strip():
         problems.append(_("L'immagine principale non ha il testo alternativo."))
     standfirst = article.standfirst.strip()
@@ -98,17 +128,35 @@ def publish_problems(article: Article) -> list[str]:
     return problems
 
 
+def forbidden_publication(article: Article) -> list[str]:
+    """What the law forbids outright: no override reason lifts these."""
+    if article.is_medicine_promotion and not article.is_reserved:
+        return [
+            _(
+                "È promozione di un medicinale con obbligo di prescrizione: può essere "
+                "pubblicata solo per gli operatori sanitari (D.Lgs. 219/2006, art. 115)."
+            )
+        ]
+    return []
+
+
 def _lock(article: Article) -> None:
-    """Reload the row under a lock: concurrent workflow writes queue up here."""
+    """Reload the row under a lock: concurrent workflow writes queue up here.
+
+    What readers saw of it is noted then, so the pages the change makes stale
+    are purged when it commits (articles/freshness.py).
+    """
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
+    article_changing(article)
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
-    article.version = F("version") + 1
+    # The row is locked (_lock), so a plain increment is safe; an F() here
+    # would be serialised as text into the revision and break its restore.
+    article.version += 1
     if by is not None:
         article.last_modified_by = by
     article.save()
-    article.refresh_from_db(fields=["version", "updated_at"])
     ArticleEvent.objects.create(article=article, action=action, user=by, note=note)
     if by is not None:
         reversion.set_user(by)
@@ -147,6 +195,9 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
+        forbidden = forbidden_publication(article)
+        if forbidden:
+            raise PublishCheckFailed(forbidden, overridable=False)
         problems = publish_problems(article)
         override_reason = override_reason.strip()
         if problems and not override_reason:
@@ -231,6 +282,7 @@ def article_record_corrections(*, article: Article, by, corrections: list[Correc
     if not corrections:
         return
     with transaction.atomic():
+        article_changing(article)
         for correction in corrections:
             ArticleEvent.objects.create(
                 article=article, action="correct", user=by, note=correction.note
@@ -248,6 +300,7 @@ def article_update(
     by,
     loaded_version: int,
     material: bool = False,
+    restored_from: Revision | None = None,
 ) -> Article:
     """Save an edited article, refusing if it changed since `loaded_version`.
 
@@ -264,6 +317,7 @@ def article_update(
         if not claimed:
             current = Article.objects.select_related("last_modified_by").get(pk=article.pk)
             raise StaleVersion(current)
+        article_changing(article)
         old_slug, old_section = (
             Article.objects.filter(pk=article.pk).values_list("slug", "section__slug").get()
         )
@@ -274,6 +328,18 @@ def article_update(
             article.material_update_at = timezone.now()
             ArticleEvent.objects.create(article=article, action="material_update", user=by)
         article.save()
+        if restored_from is not None:
+            saved = date_format(
+                timezone.localtime(restored_from.date_created), "j F Y \\a\\l\\l\\e H:i"
+            )
+            author = restored_from.user
+            note = (
+                _("Ripristinata la versione del %(when)s di %(who)s")
+                % {"when": saved, "who": author.get_full_name() or author.get_username()}
+                if author is not None
+                else _("Ripristinata la versione del %(when)s") % {"when": saved}
+            )
+            ArticleEvent.objects.create(article=article, action="restore", user=by, note=note)
         old_path = reverse("articles:detail", kwargs={"section": old_section, "slug": old_slug})
         if old_path != article.get_absolute_url():
             article_keep_old_path(article=article, old_path=old_path)
@@ -305,3 +371,31 @@ def articles_publish(
         except PublishCheckFailed as failure:
             refused[article] = failure.problems
     return done, refused
+
+
+def article_create_draft(
+    *, by, title: str, section, standfirst: str = "", body: str = ""
+) -> Article:
+    """A new draft signed by its writer (their Author profile, made if missing).
+
+    The desk calls this when a journalist starts writing an assignment.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        article = Article(
+            title=title,
+            slug=unique_slug(Article, title, max_length=ARTICLE_SLUG_LENGTH),
+            section=section,
+            standfirst=standfirst,
+            body=body,
+            status=Article.Status.DRAFT,
+            created_by=by,
+            last_modified_by=by,
+        )
+        article.save()
+        if by is not None:
+            ArticleAuthor.objects.create(article=article, author=author_for_user(by))
+        ArticleEvent.objects.create(article=article, action="create", user=by)
+        if by is not None:
+            reversion.set_user(by)
+        reversion.set_comment(_("Bozza creata"))
+    return article

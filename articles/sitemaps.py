@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, Section
+from edgecache.tags import tag
 
 # Small enough that a page is quick to build (a crawler reads them all anyway).
 ARTICLES_PER_SITEMAP = 2_000
@@ -86,6 +87,7 @@ SITEMAPS = {"pagine": PagesSitemap, "articoli": ArticleSitemap}
 
 def index(request):
     """The sitemap index: one entry per page of each sitemap (one COUNT each)."""
+    tag(request, "sitemap")
     base = settings.SITE_URL
     entries = []
     for name, sitemap_class in SITEMAPS.items():
@@ -104,6 +106,7 @@ def index(request):
 
 
 def section(request, section):
+    tag(request, "sitemap")
     if section == "articoli":
         return articles_page(request)
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
@@ -155,6 +158,7 @@ def articles_page(request):
 
 
 def news(request):
+    tag(request, "sitemap")
     return sitemap_views.sitemap(
         request,
         {"news": NewsSitemap},

@@ -17,17 +17,17 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.html import escape, format_html, strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import chrome, pages
+from articles import pages
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import Filters, SearchResults, clean_query, highlight, suggest
 from articles.templatetags.articles import mese_it
+from edgecache.tags import model_tags, tag
+from readers.access import audience_label
 
 PAGE_SIZE = 20
 HOME_TOP = 5
@@ -43,28 +43,27 @@ class HomeView(TemplateView):
         tree = Section.tree()
         shape = tuple((section.pk, tuple(section.descendant_ids(tree))) for section in sections)
 
-        def blocks(now):
-            """One query for the ids of every block."""
-            published = Article.objects.published(now).newest_first()
-            parts = [
-                Article.objects.published(now)
-                .order_by("-is_featured", "-priority", "-publish_at", "-id")
-                .annotate(block=Value("top"))
-                .values_list("pk", "block")[:HOME_TOP],
-                published.annotate(block=Value("latest")).values_list("pk", "block")[
-                    : HOME_LATEST + HOME_TOP
-                ],
-            ]
-            for section_pk, ids in shape:
-                parts.append(
-                    published.filter(section__in=ids)
-                    .annotate(block=Value(f"s{section_pk}"))
-                    .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
-                )
-            return parts[0].union(*parts[1:], all=True)
-
-        rows = pages.compiled_rows(("home", shape), blocks)
-        by_id = {a.pk: a for a in pages.cards(pages.by_ids({pk for pk, _ in rows}))}
+        # One query for the ids of every block, one for their cards.
+        published = Article.objects.published().newest_first()
+        parts = [
+            Article.objects.published()
+            .order_by("-is_featured", "-priority", "-publish_at", "-id")
+            .annotate(block=Value("top"))
+            .values_list("pk", "block")[:HOME_TOP],
+            published.annotate(block=Value("latest")).values_list("pk", "block")[
+                : HOME_LATEST + HOME_TOP
+            ],
+        ]
+        for section_pk, ids in shape:
+            parts.append(
+                published.filter(section__in=ids)
+                .annotate(block=Value(f"s{section_pk}"))
+                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+            )
+        rows = list(parts[0].union(*parts[1:], all=True))
+        by_id = {
+            a.pk: a for a in pages.cards(Article.objects.filter(pk__in={pk for pk, _ in rows}))
+        }
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)
@@ -79,10 +78,13 @@ class HomeView(TemplateView):
             {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
             for section in sections
         ]
+        latest = fresh("latest", HOME_LATEST)
+        shown = [*top, *latest, *(a for block in section_blocks for a in block["articles"])]
+        tag(self.request, "home", *model_tags("article", shown))
         return super().get_context_data(
             lead=top[0] if top else None,
             top_stories=top[1:],
-            latest=fresh("latest", HOME_LATEST),
+            latest=latest,
             section_blocks=[block for block in section_blocks if block["articles"]],
             **kwargs,
         )
@@ -91,6 +93,15 @@ class HomeView(TemplateView):
 class PaginatedListView(ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
+
+    def list_tags(self) -> list[str]:
+        """The cache tags of the list itself (its membership and order)."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag(self.request, *self.list_tags(), *model_tags("article", context["articles"]))
+        return context
 
 
 class SectionView(PaginatedListView):
@@ -112,6 +123,9 @@ class SectionView(PaginatedListView):
         self.in_section = Article.objects.published().in_section(section)
         return pages.NewestCards(self.in_section)
 
+    def list_tags(self):
+        return [f"section-{self.section.pk}"]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         featured = None
@@ -123,6 +137,7 @@ class SectionView(PaginatedListView):
             )
         if featured is not None:  # shown once, on top
             context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
+            tag(self.request, f"article-{featured.pk}")
         context.update(section=self.section, subsections=self.subsections, featured=featured)
         return context
 
@@ -137,14 +152,6 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
-        # The readers' page runs its query compiled once (pages.PreparedQuery);
-        # previews, with a queryset of their own, go through the ORM.
-        if queryset is None and type(self).get_queryset is ArticleDetailView.get_queryset:
-            found = pages.published_page.fetch(slug=self.kwargs[self.slug_url_kwarg])
-            if not found:
-                raise Http404(_("No %(verbose_name)s found matching the query")
-                              % {"verbose_name": Article._meta.verbose_name})  # fmt: skip
-            return found[0]
         queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
         return super().get_object(queryset)
 
@@ -158,10 +165,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         related = []
+        tag(self.request, f"article-{article.pk}")
         if article.related_enabled:
             # Until the stored list is filled, the section's newest articles stand in.
             rows = article.related_list or article.section_newest
             related = [pages.RelatedCard.from_row(row) for row in rows]
+            tag(self.request, f"related-{article.pk}")
+            if not article.related_list:
+                tag(self.request, f"section-{article.section_id}")
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
         context = super().get_context_data(
             related=related,
@@ -171,9 +182,24 @@ class ArticleDetailView(DetailView):
             share_url=settings.SITE_URL + article.get_absolute_url(),
             **kwargs,
         )
-        publisher = chrome.snapshot(self.request)["publisher"]
+        if article.is_reserved:
+            context["audience"] = audience_label(article)
+            context["esi"] = edge_includes(self.request)
+        publisher = Publisher.load()
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("esi"):
+            # The edge (deploy/varnish) fills the reserved body in per reader.
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
+        return response
+
+
+def edge_includes(request) -> bool:
+    """True when the request came through an edge that processes ESI (our VCL says so)."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
 
 
 def absolute(path: str) -> str:
@@ -226,6 +252,14 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
             }
             for correction in context["corrections"]
         ]
+    if article.is_reserved:
+        # Google's markup for gated content: the body is not cloaked, it is reserved.
+        news["isAccessibleForFree"] = False
+        news["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".story__body",
+        }
     if article.is_sponsored and article.sponsor_name:
         news["sponsor"] = {"@type": "Organization", "name": article.sponsor_name}
     reviewer = article.medical_reviewer
@@ -263,6 +297,9 @@ class AuthorView(PaginatedListView):
             Article.objects.published().filter(article_authors__author=self.author)
         )
 
+    def list_tags(self):
+        return [f"author-{self.author.pk}"]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, **kwargs)
 
@@ -276,6 +313,9 @@ class PersonView(PaginatedListView):
             Article.objects.published().filter(article_people__person=self.person)
         )
 
+    def list_tags(self):
+        return [f"person-{self.person.pk}"]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(person=self.person, **kwargs)
 
@@ -286,6 +326,9 @@ class TagView(PaginatedListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return pages.NewestCards(Article.objects.published().filter(tags=self.tag))
+
+    def list_tags(self):
+        return [f"tag-{self.tag.pk}"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -307,6 +350,9 @@ class ArchiveMonthView(PaginatedListView):
         start = timezone.make_aware(datetime.combine(self.month, time.min))
         end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))
         return pages.NewestCards(Article.objects.published().filter(publish_at__range=(start, end)))
+
+    def list_tags(self):
+        return [f"archive-{self.month:%Y-%m}"]
 
     def get_context_data(self, **kwargs):
         previous = (self.month - timedelta(days=1)).replace(day=1)
@@ -390,7 +436,7 @@ class SearchView(PaginatedListView):
             snippet = highlight(article.headline_text, from_html=True)
             # A fragment from the middle of the text reads better after an ellipsis.
             if not (article.standfirst or "").startswith(unescape(strip_tags(snippet))[:20]):
-                snippet = mark_safe("… ") + snippet
+                snippet = format_html("… {}", snippet)
             article.snippet_html = snippet
         suggestion = None
         if self.query and not context["paginator"].count:

@@ -1,34 +1,15 @@
-"""Django's Redis cache backend, made tolerant and cheaper per call.
-
-Tolerant: an unreachable Redis is an empty cache.
+"""Django's Redis cache backend, where an unreachable Redis is an empty cache.
 
 Django's RedisCache raises on connection errors, which turns a cache outage
 into a site outage. Here, when Redis cannot be reached or does not answer in
-time, reads miss, writes and deletes are dropped, and `incr` says the key is
-missing (callers already handle that). Pages are then built from the
-database, as on a cold cache.
-
-- Short socket timeouts (OPTIONS `socket_connect_timeout`, `socket_timeout`;
-  redis-py's default is 5 s), so a hanging Redis costs a request half a
-  second. The pool's connections do not retry (redis-py's default there).
-- After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so
-  a dead Redis is waited for once per interval, not on every call.
-- The outage is logged when it starts, at most once a minute while it lasts,
-  and when it ends (sanita33/outage.py), instead of on every call.
-
-Only unreachability is forgiven: any other Redis error (a wrong command, a
-full memory) still raises.
-
-Why not django-redis with IGNORE_EXCEPTIONS: its ignored calls return None,
-so `incr` (the signup budget) returns None instead of raising ValueError and
-the caller breaks; it logs every ignored error; and it would replace the
-backend, serializer and key format for what is a few dozen lines here.
-
-Cheaper: Django 5.2's RedisCacheClient builds a new `redis.Redis` for every
-cache call, and redis-py 8 fills about 170 response callbacks into each new
-client, which costs about as much CPU as the network round trip it wraps. A
-client is only a handle on its (process-safe, thread-safe) connection pool, so
-one per pool is kept and reused.
+time (socket timeouts of half a second, not redis-py's 5 s), reads miss, writes
+and deletes are dropped, and `incr` says the key is missing (callers handle
+that): pages are built from the database, as on a cold cache. Any other Redis
+error still raises. It wraps the backend's public methods (`get`, `set`…) only.
+After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, and the
+outage is logged when it starts, once a minute and when it ends (outage.py).
+(django-redis's IGNORE_EXCEPTIONS would make `incr` return None, which the
+signup budget cannot tell from a count, and log every ignored call.)
 """
 
 from __future__ import annotations
@@ -37,8 +18,7 @@ import functools
 import logging
 import threading
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -88,19 +68,6 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         options = {
@@ -109,59 +76,37 @@ class TolerantRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusingRedisCacheClient
-        self.outage = _outage_for(self._servers[0])
-
-    @_tolerant(lambda key, default=None, version=None: default)
-    def get(self, key, default=None, version=None):
-        return super().get(key, default, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().add(key, value, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set(key, value, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().touch(key, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def delete(self, key, version=None):
-        return super().delete(key, version)
-
-    @_tolerant(lambda *args, **kwargs: {})
-    def get_many(self, keys, version=None):
-        return super().get_many(keys, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def has_key(self, key, version=None):
-        return super().has_key(key, version)
-
-    @_tolerant(_missing)
-    def incr(self, key, delta=1, version=None):
-        return super().incr(key, delta, version)
-
-    @_tolerant(lambda data, *args, **kwargs: list(data))
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set_many(data, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def delete_many(self, keys, version=None):
-        return super().delete_many(keys, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def clear(self):
-        return super().clear()
+        location = server if isinstance(server, str) else ",".join(server)
+        self.outage = _outage_for(location.split(",")[0])
 
     def ping(self) -> bool:
         """Whether Redis answers now (for /healthz); ignores the retry interval."""
         try:
-            self._cache.get_client().ping()
+            super().has_key("healthz:ping")
         except UNREACHABLE as error:
             self.outage.failed(error)
             return False
         self.outage.recovered()
         return True
+
+
+def _constant(value):
+    return lambda *args, **kwargs: value() if callable(value) else value
+
+
+# What each public method returns while Redis is unreachable.
+FALLBACKS = {
+    "get": lambda key, default=None, version=None: default,
+    "add": _constant(False),
+    "set": _constant(None),
+    "touch": _constant(False),
+    "delete": _constant(False),
+    "get_many": _constant(dict),
+    "has_key": _constant(False),
+    "incr": _missing,
+    "set_many": lambda data, *args, **kwargs: list(data),
+    "delete_many": _constant(None),
+    "clear": _constant(None),
+}
+for _name, _fallback in FALLBACKS.items():
+    setattr(TolerantRedisCache, _name, _tolerant(_fallback)(getattr(RedisCache, _name)))

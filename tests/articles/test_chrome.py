@@ -1,4 +1,4 @@
-"""The masthead and footer are rendered once per process and reused: never stale, never mixed up."""
+"""The masthead and footer: the current page marked, never stale."""
 
 from datetime import date
 from unittest import mock
@@ -6,7 +6,6 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
-from articles import chrome
 from articles.models import Publisher
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -16,7 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh():
     cache.clear()
-    chrome._rendered.clear()
     Publisher.objects.create(site_name="Sanità33", tagline="Quotidiano di sanità")
 
 
@@ -29,7 +27,7 @@ def test_current_entry_is_marked_on_its_own_page_only(client):
     farmaci = SectionFactory(name="Farmaci", slug="farmaci")
     SectionFactory(name="Ricerca", slug="ricerca")
     article = ArticleFactory(section=farmaci)
-    for _ in range(2):  # the second round comes from the rendered copies
+    for _ in range(2):  # the second round reads the publisher and sections from the cache
         section_nav = masthead(client, "/farmaci/")
         assert '<a href="/farmaci/" aria-current="page">Farmaci</a>' in section_nav
         assert '<a href="/ricerca/">Ricerca</a>' in section_nav
@@ -40,7 +38,9 @@ def test_current_entry_is_marked_on_its_own_page_only(client):
         assert '<a href="/farmaci/">Farmaci</a>' in home
 
 
-def test_publisher_and_section_changes_show_on_the_next_page(client):
+def test_publisher_and_section_changes_show_on_the_next_page(client, no_page_cache):
+    """Without the page cache: the admin's purge of every page on such a change is
+    tested in tests/edgecache/test_freshness.py."""
     section = SectionFactory(name="Farmaci", slug="farmaci")
     assert "Quotidiano di sanità" in masthead(client, "/")
     publisher = Publisher.load()
@@ -57,7 +57,8 @@ def test_publisher_and_section_changes_show_on_the_next_page(client):
     assert "/farmaci/" not in masthead(client, "/")
 
 
-def test_masthead_date_follows_the_day(client):
+def test_masthead_date_follows_the_day(client, no_page_cache):
+    """Without the page cache, which keeps a page (and its date) up to s-maxage."""
     with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 11, 24)):
         assert "martedì 24 novembre 2026" in masthead(client, "/")
     with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 11, 25)):

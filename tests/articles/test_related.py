@@ -138,8 +138,11 @@ def test_the_article_page_shows_the_stored_list_without_withdrawn_targets(newsro
     assert first.get_absolute_url() not in html and second.get_absolute_url() not in html
 
 
-def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(newsroom, client, monkeypatch):
-    """The page's compiled SQL takes the current time on every request."""
+def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(
+    newsroom, client, monkeypatch, no_page_cache
+):
+    """The page's SQL takes the current time on every request (without the page
+    cache: the purge at that moment is tested in tests/edgecache/test_freshness.py)."""
     related.recompute_all()
     article = newsroom["cuore"][0]
     pick = related.related_articles(article)[0]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticlePerson, Publisher, RelatedArticle
+from edgecache.purge import purge_tags
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -111,8 +112,14 @@ def test_home_without_articles_says_so(client):
     assert "Non ci sono ancora articoli pubblicati." in response.content.decode()
 
 
-def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(client, monkeypatch):
-    """The home page's compiled query takes the current time on every request."""
+def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(
+    client, monkeypatch, no_page_cache
+):
+    """The home page's query takes the current time on every request.
+
+    Without the page cache: what purges the cached home at that moment is
+    tested in tests/edgecache/test_freshness.py.
+    """
     ArticleFactory(title="Già pubblicato")
     scheduled = ArticleFactory(title="In arrivo", publish_at=timezone.now() + timedelta(hours=1))
     assert scheduled.title not in client.get("/").content.decode()
@@ -341,8 +348,11 @@ def test_pages_have_landmarks_and_skip_link(client):
 def test_warm_article_page_reads_only_its_own_data(client, django_assert_num_queries):
     article = rich_article(n_extra=3)
     client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
+    purge_tags([f"article-{article.pk}"])
     with django_assert_num_queries(ARTICLE_QUERIES - 2):  # masthead and navigation cached
-        client.get(article.get_absolute_url())
+        assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
 
 
 def test_server_error_page_is_italian_and_needs_no_context():
@@ -378,56 +388,8 @@ def test_article_page_renders_for_a_draft_in_preview():
     assert "Bozza in anteprima" in response.content.decode()
 
 
-def test_the_remembering_url_tag_renders_what_djangos_does():
-    from django.template import Context, Template
-
-    tags = (
-        "{% url 'articles:home' %}|{% url 'articles:tag' 'vaccini' %}|"
-        "{% url 'articles:archive-month' 2025 2 %}|{% url 'articles:author' slug=who %}|"
-        "{% url 'articles:tag' who as link %}{{ link }}"
-    )
-    context = {"who": "anna-rossi"}
-    ours = Template("{% load articles %}" + tags).render(Context(context))
-    djangos = Template(tags).render(Context(context))
-    assert ours == djangos
-    assert ours == "/|/tag/vaccini/|/archivio/2025/2/|/autori/anna-rossi/|/tag/anna-rossi/"
-
-
-def _loaded(article: Article) -> dict:
-    """Everything an Article instance carries: fields, annotations, select_related objects."""
-    values = {name: value for name, value in vars(article).items() if name != "_state"}
-    related = article._state.fields_cache
-    values["related objects"] = {
-        name: (None if obj is None else {k: v for k, v in vars(obj).items() if k != "_state"})
-        for name, obj in related.items()
-    }
-    values["section.parent"] = vars(article.section.parent) if article.section.parent else None
-    return values
-
-
-def test_prepared_article_query_matches_the_orm():
-    """The page's compiled-once query builds the same instance as the plain queryset."""
-    from articles import pages
-
-    parent = SectionFactory(slug="salute")
-    article = rich_article(
-        n_extra=2,
-        section=SectionFactory(slug="farmaci", parent=parent),
-        medical_reviewer_person=PersonFactory(),
-    )
-    ArticleFactory(section=article.section)  # a same-section neighbour
-    for _ in range(2):  # the first call compiles, the second reuses
-        (prepared,) = pages.published_page.fetch(slug=article.slug)
-    expected = pages.full_page(Article.objects.published()).get(slug=article.slug)
-    got, want = _loaded(prepared), _loaded(expected)
-    got["section.parent"].pop("_state"), want["section.parent"].pop("_state")
-    assert got == want
-    assert len(prepared.related_list) == 3 and len(prepared.tag_list) == 3
-    assert pages.published_page.fetch(slug="inesistente") == []
-
-
-def test_prepared_article_query_applies_the_published_rule_at_each_call(client):
-    """The compiled query's "now" is the time of each request, not of its compilation."""
+def test_article_query_applies_the_published_rule_at_each_call(client):
+    """The published rule is applied with the time of each request."""
     soon = timezone.now() + timedelta(seconds=2)
     section = SectionFactory()
     scheduled = ArticleFactory(section=section, publish_at=soon)

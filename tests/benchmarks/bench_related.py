@@ -108,7 +108,7 @@ import django
 import django.db.models
 django.setup()
 from articles import related
-ids = related._published_ids()
+ids = related.published_ids()
 sample = random.Random(1).sample(ids, min(300, len(ids)))
 ms = []
 for pk in sample:

@@ -34,7 +34,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
 
-from articles.importing import EARLIEST_YEAR, LATEST_YEAR, Catalog, CatalogError, Progress
+from articles.freshness import article_tags, content_changed
+from articles.importing import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Catalog,
+    CatalogError,
+    Progress,
+    analyze_imported,
+)
 from articles.models import Article, ArticleAuthor, ArticleLabel, ArticlePerson
 from articles.sanitize import clean_html
 from articles.search import ensure_configuration, update_search_vectors
@@ -289,6 +297,8 @@ class Importer:
             ArticleLabel.objects.bulk_create(
                 labels, update_conflicts=True, unique_fields=["article"], update_fields=["label"]
             )
+        # Bulk writes send no signal: name what readers will see differently.
+        content_changed(*article_tags([a.pk for a in new] + sorted(changed)))
         self.totals.created += len(new)
         self.totals.updated += len(changed - {a.pk for a in new})
         self.totals.unchanged += len(existing) - len(changed)
@@ -448,7 +458,7 @@ class Command(BaseCommand):
             ensure_configuration()  # the TEXT_SEARCH_CONFIG language may be new here
         importer = Importer()
         vectors = VectorWriter()
-        progress = Progress(size, verbosity=verbosity, stream=self.stderr._out)
+        progress = Progress(size, verbosity=verbosity, stream=self.stderr)
         started = time.monotonic()
         batch: list[Record] = []
         done_bytes = 0
@@ -504,6 +514,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{seen} righe valide; nulla è stato scritto (--dry-run).")
             return
+        analyze_imported()
         if verbosity >= 1:
             self.stdout.write(
                 f"{seen} articoli letti in {elapsed:.1f} s: {totals.created} nuovi, "
