@@ -33,7 +33,7 @@ def purges(monkeypatch):
 
 
 def pick(target: Article, score: float = 1.0) -> related.Pick:
-    return related.Pick(target_id=target.pk, score=score, reasons={}, vector={}, day=None)
+    return related.Pick(target_id=target.pk, score=score, reasons={}, vector={})
 
 
 def lists_of(article: Article) -> set[str]:
