@@ -301,6 +301,19 @@ def _vectors(ids: list[int]) -> dict[int, Vector]:
     return result
 
 
+@contextlib.contextmanager
+def _custom_plan_cursor():
+    """A cursor whose statements are planned for their actual arguments.
+
+    psycopg prepares a statement run five times on a connection, and PostgreSQL
+    may then switch to a generic plan, which cannot see how many query terms
+    the arrays hold and, in a rebuild, chose plans minutes long per batch.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield cursor
+
+
 def _scored_candidates(ids: list[int], limit: int = CANDIDATES) -> dict[int, list]:
     """For each article, (candidate, score) by the key-term dot product, best first.
 
@@ -312,7 +325,7 @@ def _scored_candidates(ids: list[int], limit: int = CANDIDATES) -> dict[int, lis
     or an article full of them would search with none of its subject words.
     """
     result: dict[int, list] = {pk: [] for pk in ids}
-    with connection.cursor() as cursor:
+    with _custom_plan_cursor() as cursor:
         cursor.execute(
             """
             SELECT s.id, c.article_id, c.score FROM unnest(%(ids)s::bigint[]) AS s(id)
@@ -375,7 +388,7 @@ def _query_candidates(queries: dict[int, Vector], limit: int) -> dict[int, list]
             weights.append(weight)
     if not sources:
         return result
-    with connection.cursor() as cursor:
+    with _custom_plan_cursor() as cursor:
         cursor.execute(
             """
             WITH q AS (
@@ -529,7 +542,7 @@ def compute_related(article_id: int) -> list[Pick]:
 
 
 def compute_many(ids: list[int]) -> dict[int, list[Pick]]:
-    """The automatic picks of several articles, in seven queries whatever their number."""
+    """The automatic picks of several articles, in a fixed number of queries."""
     skip = _editor_choices(ids)
     limit = CANDIDATES + max(map(len, skip.values()), default=0)
     scored = _scored_candidates(ids, max(limit, FEEDBACK_DOCS))
