@@ -120,6 +120,11 @@ EVENT_LABELS = {
     "correct": _("Correzione"),
     "material_update": _("Modifica sostanziale"),
     "moved": _("Indirizzo cambiato"),
+    "rettifica_received": _("Richiesta di rettifica ricevuta"),
+    "rettifica_accepted": _("Rettifica accolta"),
+    "rettifica_rejected": _("Rettifica respinta"),
+    "oblio": _("Deindicizzato (diritto all'oblio)"),
+    "oblio_revoked": _("Deindicizzazione revocata"),
 }
 
 REASON_LABELS = {
@@ -735,7 +740,7 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "role", "user", "bio", "photo"]}),
+        (None, {"fields": ["name", "slug", "role", "credentials", "user", "bio", "photo"]}),
         (_("Contatti e profili"), {"fields": ["email", "website_url", "x_url", "linkedin_url"]}),
     ]
 
@@ -767,7 +772,16 @@ class PublisherAdmin(admin.ModelAdmin):
         ),
         (
             _("Contatti e social"),
-            {"fields": ["phone", "email", "facebook_url", "x_url", "linkedin_url"]},
+            {
+                "fields": [
+                    "phone",
+                    "email",
+                    "website_url",
+                    "facebook_url",
+                    "x_url",
+                    "linkedin_url",
+                ]
+            },
         ),
     ]
 
@@ -780,7 +794,8 @@ class PublisherAdmin(admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(PrefillMixin, admin.ModelAdmin):
-    list_display = ["created_at", "article", "note"]
+    list_display = ["created_at", "article", "kind", "note"]
+    list_filter = ["kind"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["note", "article__title"]

@@ -85,7 +85,7 @@ class ArticleFeed(Feed):
         return queryset
 
     def items(self, obj):
-        published = self.filter_articles(Article.objects.published(), obj)
+        published = self.filter_articles(Article.objects.published().indexable(), obj)
         return pages.cards(published.newest_first())[:FEED_SIZE]
 
     def item_title(self, item):

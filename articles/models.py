@@ -42,6 +42,9 @@ RESERVED_SLUGS = frozenset(
         "static",
         "tag",
         "anteprima",
+        "trasparenza",
+        "rettifica",
+        "accessibilita",
     }
 )
 
@@ -78,6 +81,9 @@ class Publisher(models.Model):
     facebook_url = models.URLField(_("pagina Facebook"), blank=True)
     x_url = models.URLField(_("profilo X"), blank=True)
     linkedin_url = models.URLField(_("pagina LinkedIn"), blank=True)
+    website_url = models.URLField(
+        _("sito dell'editore"), blank=True, help_text=_("Es. https://www.edraspa.it")
+    )
 
     CACHE_KEY = "articles:publisher"
 
@@ -93,6 +99,11 @@ class Publisher(models.Model):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
         chrome.forget()
+
+    @property
+    def website_display(self) -> str:
+        """«www.edraspa.it» for https://www.edraspa.it/."""
+        return self.website_url.split("://", 1)[-1].rstrip("/")
 
     @classmethod
     def load(cls) -> Publisher:
@@ -218,6 +229,12 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     role = models.CharField(
         _("ruolo"), max_length=100, blank=True, help_text=_("Es. «Giornalista», «Redazione».")
+    )
+    credentials = models.CharField(
+        _("titoli professionali"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separati da virgole, es. «medico, giornalista pubblicista»."),
     )
     bio = models.TextField(_("biografia breve"), blank=True)
     photo = models.ImageField(
@@ -522,6 +539,11 @@ class Article(models.Model):
         return self.seo_title or self.title
 
     @property
+    def kind_label(self) -> str:
+        """The label readers see: «News», «Intervista», «Analisi», «Opinione»."""
+        return "News" if self.kind == self.Kind.NEWS else self.get_kind_display()
+
+    @property
     def medical_reviewer(self):
         return self.medical_reviewer_person or self.medical_reviewer_author
 
@@ -600,9 +622,20 @@ class Source(models.Model):
 
 
 class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correzione")
+        RETTIFICA = "rettifica", _("rettifica (art. 8, legge 47/1948)")
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     created_at = models.DateTimeField(_("data"), default=timezone.now)
     note = models.TextField(_("nota di correzione"))
+    kind = models.CharField(
+        _("tipo"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text=_("Una rettifica compare anche in testa all'articolo."),
+    )
 
     class Meta:
         verbose_name = _("correzione")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import BooleanField, JSONField, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, JSONField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.db.models.query import get_related_populators
@@ -33,6 +33,7 @@ from articles.models import (
     Source,
 )
 from articles.querysets import published_q
+from standards.models import Deindexing
 
 
 def _rows(queryset: QuerySet, **fields) -> ArraySubquery:
@@ -210,8 +211,10 @@ _sources = CompiledRows(
 _corrections = CompiledRows(
     lambda now: _rows(
         Correction.objects.filter(article=OuterRef("pk")).order_by("created_at", "id"),
+        id="id",
         created_at="created_at",
         note="note",
+        kind="kind",
     )
 )
 RELATED_CARD = {
@@ -227,7 +230,9 @@ RELATED_LIMIT = 4
 _related = CompiledRows(
     lambda now: _rows(
         RelatedArticle.objects.filter(
-            published_q(now, prefix="target__"), article=OuterRef("pk")
+            published_q(now, prefix="target__"),
+            article=OuterRef("pk"),
+            target__deindexing__isnull=True,
         ).order_by("position")[:RELATED_LIMIT],
         **{name: f"target__{path}" for name, path in RELATED_CARD.items()},
     )
@@ -235,7 +240,7 @@ _related = CompiledRows(
 _section_newest = CompiledRows(
     lambda now: _rows(
         Article.objects.published(now)
-        .filter(section=OuterRef("section_id"))
+        .filter(section=OuterRef("section_id"), deindexing__isnull=True)
         .exclude(pk=OuterRef("pk"))
         .newest_first()[:RELATED_LIMIT],
         **RELATED_CARD,
@@ -308,6 +313,8 @@ def full_page(queryset: QuerySet[Article], now: datetime | None = None) -> Query
         )
         .defer("search_vector")
         .annotate(
+            # Diritto all'oblio (standards.Deindexing): the page says noindex.
+            deindexed=Exists(Deindexing.objects.filter(article=OuterRef("pk"))),
             byline=_byline(now),
             tag_list=_tags(now),
             people_list=_people(now),
@@ -356,6 +363,11 @@ def source_link(source: dict) -> str:
 def corrections(article: Article) -> list[dict]:
     """The corrections log with real datetimes (JSON carries them as text)."""
     return [
-        {"created_at": parse_datetime(row["created_at"]), "note": row["note"]}
+        {
+            "id": row.get("id"),
+            "created_at": parse_datetime(row["created_at"]),
+            "note": row["note"],
+            "is_rettifica": row.get("kind") == Correction.Kind.RETTIFICA,
+        }
         for row in article.correction_list
     ]

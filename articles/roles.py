@@ -27,6 +27,7 @@ JOURNALIST_PERMISSIONS = {
         "relatedarticle": ["view"],
     },
     "taggit": {"tag": ["add", "view"]},
+    "standards": {"correctionrequest": ["view"], "deindexing": ["view"], "policy": ["view"]},
 }
 EDITOR_EXTRA = ["publish_article", "edit_any_article"]
 # Internal tables no editor manages by hand.
@@ -55,8 +56,8 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.add(
-        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit"]).exclude(
-            content_type__model__in=EDITOR_SKIPPED_MODELS
-        ),
+        *Permission.objects.filter(
+            content_type__app_label__in=["articles", "taggit", "standards"]
+        ).exclude(content_type__model__in=EDITOR_SKIPPED_MODELS),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),
     )

@@ -23,10 +23,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import chrome, pages
+from articles import chrome, pages, structured
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
-from articles.search import Filters, SearchResults, clean_query, highlight, suggest
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    Filters,
+    SearchResults,
+    clean_query,
+    highlight,
+    suggest,
+)
 from articles.templatetags.articles import mese_it
 
 PAGE_SIZE = 20
@@ -79,7 +86,9 @@ class HomeView(TemplateView):
             {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
             for section in sections
         ]
+        publisher = chrome.snapshot(self.request)["publisher"]
         return super().get_context_data(
+            structured_data=home_structured_data(publisher),
             lead=top[0] if top else None,
             top_stories=top[1:],
             latest=fresh("latest", HOME_LATEST),
@@ -124,6 +133,12 @@ class SectionView(PaginatedListView):
         if featured is not None:  # shown once, on top
             context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
         context.update(section=self.section, subsections=self.subsections, featured=featured)
+        context["structured_data"] = structured.collection_page(
+            chrome.snapshot(self.request)["publisher"],
+            name=self.section.name,
+            path=self.section.get_absolute_url(),
+            description=self.section.description,
+        )
         return context
 
 
@@ -153,7 +168,11 @@ class ArticleDetailView(DetailView):
         if "section" in self.kwargs and self.object.section.slug != self.kwargs["section"]:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        if getattr(self.object, "deindexed", False):
+            # Diritto all'oblio: readable at its address, kept out of search engines.
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -169,8 +188,10 @@ class ArticleDetailView(DetailView):
             corrections=pages.corrections(article),
             sources=[dict(s, link=pages.source_link(s)) for s in article.source_list],
             share_url=settings.SITE_URL + article.get_absolute_url(),
+            noindex=getattr(article, "deindexed", False),
             **kwargs,
         )
+        context["rettifiche"] = [c for c in context["corrections"] if c["is_rettifica"]]
         publisher = chrome.snapshot(self.request)["publisher"]
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
@@ -178,6 +199,13 @@ class ArticleDetailView(DetailView):
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
+
+
+def home_structured_data(publisher: Publisher) -> list[dict]:
+    """The home page: the site with its search action, and who publishes it."""
+    from standards.structured import organization
+
+    return [structured.website(publisher), organization(publisher)]
 
 
 def article_structured_data(article: Article, context: dict, publisher: Publisher) -> list[dict]:
@@ -264,7 +292,12 @@ class AuthorView(PaginatedListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        data = structured.profile_page(
+            chrome.snapshot(self.request)["publisher"],
+            person=structured.author_person(self.author),
+            path=self.author.get_absolute_url(),
+        )
+        return super().get_context_data(author=self.author, structured_data=data, **kwargs)
 
 
 class PersonView(PaginatedListView):
@@ -277,7 +310,12 @@ class PersonView(PaginatedListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(person=self.person, **kwargs)
+        data = structured.profile_page(
+            chrome.snapshot(self.request)["publisher"],
+            person=structured.quoted_person(self.person),
+            path=self.person.get_absolute_url(),
+        )
+        return super().get_context_data(person=self.person, structured_data=data, **kwargs)
 
 
 class TagView(PaginatedListView):
@@ -367,7 +405,10 @@ class SearchView(PaginatedListView):
         self.form = SearchForm(self.request.GET or None, sections=sections)
         self.form.is_valid()
         data = getattr(self.form, "cleaned_data", {})
-        self.query = clean_query(self.request.GET.get("q"))
+        raw = self.request.GET.get("q") or ""
+        self.query = clean_query(raw)
+        # Said on the page: the words after the limit were not searched.
+        self.shortened = len(" ".join(raw.split())) > MAX_QUERY_LENGTH
         if not self.query:
             return Article.objects.none()
         chosen = next((s for s in sections if s.slug == data.get("sezione")), None)
@@ -395,7 +436,13 @@ class SearchView(PaginatedListView):
         suggestion = None
         if self.query and not context["paginator"].count:
             suggestion = suggest(self.query)
-        context.update(form=self.form, query=self.query, suggestion=suggestion)
+        context.update(
+            form=self.form,
+            query=self.query,
+            suggestion=suggestion,
+            shortened=self.shortened,
+            max_query_length=MAX_QUERY_LENGTH,
+        )
         return context
 
     def paginate_queryset(self, queryset, page_size):

@@ -50,7 +50,8 @@ ADMIN_PATH = env_url_path(
     reserved={
         "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico", "feed",
         "healthz", "media", "newsletter", "persone", "privacy", "robots.txt", "sitemap.xml",
-        "sitemap-news.xml", "static", "tag",
+        "sitemap-news.xml", "static", "tag", "trasparenza", "rettifica", "accessibilita",
+        ".well-known",
     },
 )  # fmt: skip
 
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "sanita33",
     "articles",
     "newsletter",
+    "standards",
 ]
 
 MIDDLEWARE = [
