@@ -783,6 +783,10 @@ class PublisherAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Text and data mining e intelligenza artificiale"),
+            {"fields": ["tdm_reservation", "tdm_policy_url", "ai_crawlers"]},
+        ),
     ]
 
     def has_add_permission(self, request):

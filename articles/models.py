@@ -56,6 +56,17 @@ SEARCHED_FIELDS = frozenset({"title", "standfirst", "body"})
 class Publisher(models.Model):
     """The newspaper's masthead and the publisher's legal details (one row)."""
 
+    class AiCrawlers(models.TextChoices):
+        ALLOW = "allow", _("consenti a tutti i crawler")
+        BLOCK_TRAINING = (
+            "block-training",
+            _("blocca i crawler che addestrano modelli di IA (GPTBot, CCBot, Google-Extended…)"),
+        )
+        BLOCK_ALL = (
+            "block-all",
+            _("blocca anche gli assistenti di IA che leggono le pagine per rispondere"),
+        )
+
     site_name = models.CharField(_("nome della testata"), max_length=100, default="Sanità33")
     tagline = models.CharField(
         _("motto"), max_length=200, blank=True, default="Quotidiano di informazione sanitaria"
@@ -83,6 +94,27 @@ class Publisher(models.Model):
     linkedin_url = models.URLField(_("pagina LinkedIn"), blank=True)
     website_url = models.URLField(
         _("sito dell'editore"), blank=True, help_text=_("Es. https://www.edraspa.it")
+    )
+    tdm_reservation = models.BooleanField(
+        _("riserva sul text and data mining"),
+        default=True,
+        help_text=_(
+            "Art. 4 della direttiva (UE) 2019/790: i contenuti non possono essere estratti "
+            "per addestrare modelli senza licenza. Pubblicata in /.well-known/tdmrep.json "
+            "e nell'intestazione tdm-reservation."
+        ),
+    )
+    tdm_policy_url = models.URLField(
+        _("indirizzo della licenza TDM"),
+        blank=True,
+        help_text=_("Dove chi vuole una licenza trova le condizioni (facoltativo)."),
+    )
+    ai_crawlers = models.CharField(
+        _("crawler di intelligenza artificiale"),
+        max_length=20,
+        choices=AiCrawlers.choices,
+        default=AiCrawlers.BLOCK_TRAINING,
+        help_text=_("Regole scritte in robots.txt."),
     )
 
     CACHE_KEY = "articles:publisher"

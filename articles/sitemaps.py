@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, Section
+from standards.robots import ai_crawler_rules
 
 # Small enough that a page is quick to build (a crawler reads them all anyway).
 ARTICLES_PER_SITEMAP = 2_000
@@ -186,6 +187,7 @@ def robots_txt(request):
         "Disallow: /cerca/",
         "Disallow: /ckeditor/",
         "",
+        *ai_crawler_rules(),
         f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:index')}",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:news')}",
         "",

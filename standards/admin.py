@@ -225,10 +225,6 @@ class TrustSettingsAdmin(admin.ModelAdmin):
         (_("Proprietà e finanziamento"), {"fields": ["ownership", "funding"]}),
         (_("Hosting"), {"fields": ["hosting_provider", "hosting_address"]}),
         (
-            _("Text and data mining e intelligenza artificiale"),
-            {"fields": ["tdm_reservation", "tdm_policy_url", "ai_crawlers"]},
-        ),
-        (
             _("Dichiarazione di accessibilità"),
             {
                 "fields": [

@@ -5,8 +5,7 @@
 - `Deindexing`: an article kept in the archive but withdrawn from search engines
   and from our own lists (diritto all'oblio, Cass. 7559/2020).
 - `Policy`: the editorial policies readers can read (principles, corrections…).
-- `TrustSettings`: ownership, funding, hosting, TDM reservation, AI crawlers,
-  accessibility statement (one row).
+- `TrustSettings`: ownership, funding, hosting, accessibility statement (one row).
 """
 
 from __future__ import annotations
@@ -168,18 +167,10 @@ class Policy(models.Model):
 
 
 class TrustSettings(models.Model):
-    """What the transparency page, TDMRep, robots.txt and the accessibility statement say."""
+    """What the transparency page and the accessibility statement say (one row).
 
-    class AiCrawlers(models.TextChoices):
-        ALLOW = "allow", _("consenti a tutti i crawler")
-        BLOCK_TRAINING = (
-            "block-training",
-            _("blocca i crawler che addestrano modelli di IA (GPTBot, CCBot, Google-Extended…)"),
-        )
-        BLOCK_ALL = (
-            "block-all",
-            _("blocca anche gli assistenti di IA che leggono le pagine per rispondere"),
-        )
+    The TDM reservation and the AI-crawler rules live on articles.Publisher,
+    read with the masthead on every page at no extra cost."""
 
     class Compliance(models.TextChoices):
         FULL = "conforme", _("conforme")
@@ -199,27 +190,6 @@ class TrustSettings(models.Model):
     hosting_provider = models.CharField(_("fornitore di hosting"), max_length=200, blank=True)
     hosting_address = models.CharField(
         _("sede del fornitore di hosting"), max_length=300, blank=True
-    )
-    tdm_reservation = models.BooleanField(
-        _("riserva sul text and data mining"),
-        default=True,
-        help_text=_(
-            "Art. 4 della direttiva (UE) 2019/790: i contenuti non possono essere estratti "
-            "per addestrare modelli senza licenza. Pubblicata in /.well-known/tdmrep.json "
-            "e nell'intestazione tdm-reservation."
-        ),
-    )
-    tdm_policy_url = models.URLField(
-        _("indirizzo della licenza TDM"),
-        blank=True,
-        help_text=_("Dove chi vuole una licenza trova le condizioni (facoltativo)."),
-    )
-    ai_crawlers = models.CharField(
-        _("crawler di intelligenza artificiale"),
-        max_length=20,
-        choices=AiCrawlers.choices,
-        default=AiCrawlers.BLOCK_TRAINING,
-        help_text=_("Regole scritte in robots.txt."),
     )
     accessibility_compliance = models.CharField(
         _("stato di conformità (WCAG 2.1 AA)"),

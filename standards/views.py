@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from articles import chrome
 from articles.links import cached_reverse
-from articles.models import Article, Correction
+from articles.models import Article, Correction, Publisher
 from sanita33.security import client_ip
 from standards import services, structured
 from standards.forms import CorrectionRequestForm
@@ -143,10 +143,10 @@ class AccessibilityView(TemplateView):
 
 def tdmrep(request):
     """W3C TDMRep: the whole site's text-and-data-mining reservation, per the admin's choice."""
-    trust = TrustSettings.load()
-    entry = {"location": "/*", "tdm-reservation": 1 if trust.tdm_reservation else 0}
-    if trust.tdm_reservation and trust.tdm_policy_url:
-        entry["tdm-policy"] = trust.tdm_policy_url
+    publisher = Publisher.load()
+    entry = {"location": "/*", "tdm-reservation": 1 if publisher.tdm_reservation else 0}
+    if publisher.tdm_reservation and publisher.tdm_policy_url:
+        entry["tdm-policy"] = publisher.tdm_policy_url
     response = JsonResponse([entry], safe=False)
     response["Access-Control-Allow-Origin"] = "*"
     return response

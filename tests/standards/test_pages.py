@@ -139,18 +139,52 @@ def test_accessibility_statement_follows_the_admin_data(client):
     assert "Difensore civico per il digitale" in html
 
 
-def test_tdmrep_follows_the_publishers_choice(client):
+def test_tdmrep_follows_the_publishers_choice(client, publisher):
     response = client.get("/.well-known/tdmrep.json")
     assert response["Content-Type"] == "application/json"
     assert response.json() == [{"location": "/*", "tdm-reservation": 1}]
-    trust = TrustSettings.load()
-    trust.tdm_policy_url = "https://www.edraspa.it/licenze-tdm"
-    trust.save()
+    publisher.tdm_policy_url = "https://www.edraspa.it/licenze-tdm"
+    publisher.save()
     assert client.get("/.well-known/tdmrep.json").json() == [
         {"location": "/*", "tdm-reservation": 1, "tdm-policy": "https://www.edraspa.it/licenze-tdm"}
     ]
-    trust.tdm_reservation = False
-    trust.save()
+    publisher.tdm_reservation = False
+    publisher.save()
     assert client.get("/.well-known/tdmrep.json").json() == [
         {"location": "/*", "tdm-reservation": 0}
     ]
+
+
+def test_reader_pages_carry_the_tdm_reservation_header(client, publisher):
+    response = client.get("/trasparenza/")
+    assert response["tdm-reservation"] == "1"
+    publisher.tdm_reservation = False
+    publisher.save()
+    assert client.get("/trasparenza/")["tdm-reservation"] == "0"
+
+
+@pytest.mark.parametrize(
+    ("choice", "blocked", "allowed"),
+    [
+        ("allow", [], ["GPTBot", "ChatGPT-User"]),
+        ("block-training", ["GPTBot", "CCBot", "Google-Extended"], ["ChatGPT-User"]),
+        ("block-all", ["GPTBot", "ChatGPT-User", "PerplexityBot"], []),
+    ],
+)
+def test_robots_txt_ai_rules_follow_the_admin_choice(client, publisher, choice, blocked, allowed):
+    publisher.ai_crawlers = choice
+    publisher.save()
+    robots = client.get("/robots.txt").content.decode()
+    groups = robots.split("\n\n")
+    ai_group = next((g for g in groups if "Disallow: /\n" in g + "\n"), "")
+    for agent in blocked:
+        assert f"User-agent: {agent}\n" in ai_group
+    for agent in allowed:
+        assert f"User-agent: {agent}" not in robots
+    assert "User-agent: *" in robots  # search engines keep their rules
+
+
+def test_reader_csp_allows_connect_to_self_only(client):
+    policy = client.get("/trasparenza/")["Content-Security-Policy"]
+    assert "connect-src 'self'" in policy
+    assert "script-src 'none'" in policy
