@@ -87,3 +87,26 @@ def test_load_demo_is_deterministic_and_leaves_a_full_database_alone(one_image_p
 )
 def test_demo_text_joins_prepositions_and_articles_as_italian_does(template, italian):
     assert contract_prepositions(template) == italian
+
+
+@pytest.mark.django_db
+def test_demo_publisher_shows_follow_line_website_and_credentials(client):
+    """Issue 17: social links (the follow-us line), the publisher's site, author titles,
+    and interview bodies whose questions are h2 under the page's h1."""
+    from django.core.management import call_command
+
+    from articles.models import Article, Author, Publisher
+    from standards.models import TrustSettings
+
+    call_command("load_demo", verbosity=0)
+    publisher = Publisher.load()
+    assert publisher.facebook_url and publisher.x_url and publisher.linkedin_url
+    assert publisher.website_url
+    assert TrustSettings.load().ownership
+    assert Author.objects.exclude(credentials="").exists()
+    interview = Article.objects.published().filter(kind=Article.Kind.INTERVIEW).first()
+    assert "<h3>" not in interview.body and "<h2>" in interview.body
+    html = client.get(interview.get_absolute_url()).content.decode()
+    follow = html.index("Rimani in contatto con noi sui nostri canali social seguendoci su:")
+    assert follow < html.index("Rimani aggiornato: iscriviti alla newsletter")
+    assert publisher.website_display in html
