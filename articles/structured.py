@@ -41,6 +41,15 @@ def website(publisher) -> dict:
     }
 
 
+def _site_reference(publisher) -> dict:
+    return {
+        "@type": "WebSite",
+        "@id": absolute("/#website"),
+        "name": publisher.site_name,
+        "url": absolute("/"),
+    }
+
+
 def collection_page(publisher, *, name: str, path: str, description: str = "") -> dict:
     data = {
         "@context": CONTEXT,
@@ -48,7 +57,7 @@ def collection_page(publisher, *, name: str, path: str, description: str = "") -
         "name": name,
         "url": absolute(path),
         "inLanguage": "it-IT",
-        "isPartOf": {"@type": "WebSite", "@id": absolute("/#website"), "name": publisher.site_name},
+        "isPartOf": _site_reference(publisher),
     }
     if description:
         data["description"] = description
@@ -63,7 +72,7 @@ def profile_page(publisher, *, person: dict, path: str) -> dict:
         "@type": "ProfilePage",
         "url": url,
         "inLanguage": "it-IT",
-        "isPartOf": {"@type": "WebSite", "@id": absolute("/#website"), "name": publisher.site_name},
+        "isPartOf": _site_reference(publisher),
         "mainEntity": {"@type": "Person", "@id": url + "#persona", "url": url, **person},
     }
 

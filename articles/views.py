@@ -216,7 +216,8 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
     logo = publisher.logo.url if publisher.logo else static("img/logo-sanita33.png")
     news = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": article_schema_type(article),
+        "genre": "Contenuto sponsorizzato" if article.is_sponsored else article.kind_label,
         "headline": article.title[:110],
         "description": article.seo_description or article.standfirst,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -265,6 +266,9 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
         }
         if article.last_reviewed:
             news["lastReviewed"] = article.last_reviewed.isoformat()
+    items = [news]
+    if reviewer is not None:
+        items.append(medical_web_page(article, url, news["reviewedBy"]))
     trail = [(publisher.site_name, absolute("/"))]
     if article.section.parent_id:
         parent = article.section.parent
@@ -279,7 +283,46 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
             for n, (name, item) in enumerate(trail, start=1)
         ],
     }
-    return [news, breadcrumbs]
+    return [*items, breadcrumbs]
+
+
+# schema.org's NewsArticle subtypes for our labels; an interview stays a NewsArticle.
+SCHEMA_TYPES = {
+    Article.Kind.OPINION: "OpinionNewsArticle",
+    Article.Kind.ANALYSIS: "AnalysisNewsArticle",
+}
+
+
+def article_schema_type(article: Article) -> str:
+    if article.is_sponsored:
+        return "AdvertiserContentArticle"
+    return SCHEMA_TYPES.get(article.kind, "NewsArticle")
+
+
+def medical_web_page(article: Article, url: str, reviewed_by: dict) -> dict:
+    """The page of a medically reviewed article, for health search features.
+
+    The audience is patients unless the article is reserved for health
+    professionals (an `audience` other than public, when that field exists).
+    """
+    professional = getattr(article, "audience", "public") not in ("", "public")
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url + "#pagina-medica",
+        "url": url,
+        "name": article.title,
+        "inLanguage": "it-IT",
+        "reviewedBy": reviewed_by,
+        "medicalAudience": (
+            {"@type": "MedicalAudience", "audienceType": "Clinician"}
+            if professional
+            else {"@type": "Patient"}
+        ),
+    }
+    if article.last_reviewed:
+        page["lastReviewed"] = article.last_reviewed.isoformat()
+    return page
 
 
 class AuthorView(PaginatedListView):
