@@ -26,6 +26,8 @@ def clock(request: CorrectionRequest, now=None) -> str:
     left = request.time_left(now)
     hours = int(abs(left.total_seconds()) // 3600)
     if left.total_seconds() >= 0:
+        if hours == 0:
+            return str(_("scade tra meno di un'ora"))
         return ngettext("manca %(n)d ora", "mancano %(n)d ore", hours) % {"n": hours}
     return ngettext("scaduta da %(n)d ora", "scaduta da %(n)d ore", hours) % {"n": hours}
 
