@@ -14,6 +14,7 @@ from contextvars import ContextVar
 import reversion
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch
@@ -27,6 +28,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from articles import services
 from articles.forms import ArticleAdminForm
@@ -68,7 +70,9 @@ WORKFLOW_ATTNAMES = [
     "created_at",
     "lead_image_renditions",
 ]
-_restoring = ContextVar("articles_restoring_revision", default=False)
+# While a history entry is shown or restored: the article's current workflow
+# values (read before django-reversion writes the old copy) and the entry.
+_restoring: ContextVar[dict | None] = ContextVar("articles_restoring_revision", default=None)
 
 for _inline_model in [Source, Correction, ArticleAuthor, ArticlePerson]:
     if not reversion.is_registered(_inline_model):
@@ -94,7 +98,7 @@ if not reversion.is_registered(Article):
 @receiver(pre_save, sender=Article, dispatch_uid="articles_keep_workflow_on_restore")
 def _keep_workflow_state_on_restore(sender, instance, raw, **kwargs):
     # django-reversion reverts with a raw save of the stored copy.
-    if not (raw and _restoring.get()):
+    if not raw or _restoring.get() is None:
         return
     current = Article.objects.filter(pk=instance.pk).values(*WORKFLOW_ATTNAMES).first()
     if current is not None:
@@ -111,6 +115,7 @@ STATUS_COLOURS = {
 }
 
 EVENT_LABELS = {
+    "create": _("Bozza creata"),
     "submit": _("Inviato in revisione"),
     "publish": _("Pubblicato"),
     "schedule": _("Pubblicazione programmata"),
@@ -120,6 +125,7 @@ EVENT_LABELS = {
     "correct": _("Correzione"),
     "material_update": _("Modifica sostanziale"),
     "moved": _("Indirizzo cambiato"),
+    "restore": _("Versione ripristinata"),
     "rettifica_received": _("Richiesta di rettifica ricevuta"),
     "rettifica_accepted": _("Rettifica accolta"),
     "rettifica_rejected": _("Rettifica respinta"),
@@ -353,8 +359,20 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             ),
             (_("Pubblicazione"), {"fields": publication}),
             (
-                _("Sponsorizzazione"),
-                {"fields": ["is_sponsored", "sponsor_name"], "classes": ["collapse"]},
+                _("Pubblico e sponsorizzazione"),
+                {
+                    "fields": [
+                        "audience",
+                        "audience_professions",
+                        "is_sponsored",
+                        "sponsor_name",
+                        "is_medicine_promotion",
+                    ],
+                    "description": _(
+                        "Un articolo riservato mostra a tutti titolo, sommario, immagine e "
+                        "firma; il testo solo agli operatori sanitari verificati."
+                    ),
+                },
             ),
             (
                 _("SEO"),
@@ -523,11 +541,13 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             obj.last_modified_by = request.user
             obj.save()
             return
+        restoring = _restoring.get()
         services.article_update(
             article=obj,
             by=request.user,
             loaded_version=form.cleaned_data["loaded_version"],
             material=form.cleaned_data.get("material_update", False),
+            restored_from=restoring["version"].revision if restoring else None,
         )
 
     def save_related(self, request, form, formsets, change):
@@ -549,18 +569,41 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                 ArticleAuthor.objects.create(article=article, author=author)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        token = _restoring.set(True)
+        version = Version.objects.filter(pk=version_id, object_id=unquote(object_id)).first()
+        current = Article.objects.filter(pk=unquote(object_id)).values(*WORKFLOW_ATTNAMES).first()
+        if version is not None and current is not None:
+            # The form must carry the CURRENT version number: the optimistic
+            # lock then refuses the restore only if someone saved after the
+            # entry was opened, never because the entry itself is older.
+            token = _restoring.set({"current": current, "version": version})
+        else:
+            token = _restoring.set({"current": {}, "version": None})
+        context = {
+            "title": _("Ripristina una versione di «%(title)s»") % {"title": version.object_repr}
+            if version is not None
+            else "",
+            **(extra_context or {}),
+        }
         try:
-            return super().revision_view(request, object_id, version_id, extra_context)
+            return super().revision_view(request, object_id, version_id, context)
         finally:
             _restoring.reset(token)
 
     def recover_view(self, request, version_id, extra_context=None):
-        token = _restoring.set(True)
+        token = _restoring.set({"current": {}, "version": None})
         try:
             return super().recover_view(request, version_id, extra_context)
         finally:
             _restoring.reset(token)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        restoring = _restoring.get()
+        if obj is not None and restoring:
+            # Shown with today's state and version, whatever the entry holds.
+            for attname, value in restoring["current"].items():
+                setattr(obj, attname, value)
+        return obj
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -639,7 +682,9 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
                     _(
                         "Completa ciò che manca oppure, se sei caporedattore, "
                         "indica il motivo della deroga."
-                    ),
+                    )
+                    if failure.overridable
+                    else _("Nessuna deroga è possibile: correggi il pubblico dell'articolo."),
                 ),
                 messages.ERROR,
             )

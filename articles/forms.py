@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.services import stale_version_message
+from readers.professions import Profession
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -33,6 +34,14 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    audience_professions = forms.TypedMultipleChoiceField(
+        label=_("Professioni ammesse"),
+        choices=Profession.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Solo per «solo alcune professioni sanitarie»."),
+    )
+
     class Meta:
         model = Article
         # The admin narrows these per role through its fieldsets.
@@ -42,7 +51,8 @@ class ArticleAdminForm(forms.ModelForm):
             "highlighted_quote", "is_health_content",
             "medical_reviewer_person", "medical_reviewer_author", "last_reviewed",
             "publish_at", "unpublish_at", "is_featured", "priority",
-            "is_sponsored", "sponsor_name", "seo_title", "seo_description", "related_enabled",
+            "is_sponsored", "sponsor_name", "audience", "audience_professions",
+            "is_medicine_promotion", "seo_title", "seo_description", "related_enabled",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

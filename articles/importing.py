@@ -12,10 +12,21 @@ import time
 from typing import TextIO
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.utils.text import slugify
-from taggit.models import Tag
+from psycopg import sql
+from taggit.models import Tag, TaggedItem
 
-from articles.models import RESERVED_SLUGS, Article, Author, Person, Section
+from articles.models import (
+    RESERVED_SLUGS,
+    Article,
+    ArticleAuthor,
+    ArticlePerson,
+    ArticleRedirect,
+    Author,
+    Person,
+    Section,
+)
 
 
 class Progress:
@@ -178,3 +189,20 @@ class Catalog:
                 self.created["tags"] += 1
             self.tags[key] = tag.pk
         return self.tags[key]
+
+
+# What the importers bulk-load.
+IMPORTED = (Article, ArticleAuthor, ArticlePerson, ArticleRedirect, Author, Person, Section, Tag,
+            TaggedItem)  # fmt: skip
+
+
+def analyze_imported() -> None:
+    """Refresh the planner's statistics of the tables an import filled.
+
+    Until autovacuum analyses them (never, where it is off, as on CI machines),
+    the planner believes freshly bulk-loaded tables are empty: an article page
+    of a 10,000-article import took 31 ms instead of 5.5 ms.
+    """
+    tables = sql.SQL(", ").join(sql.Identifier(model._meta.db_table) for model in IMPORTED)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("ANALYZE {}").format(tables).as_string(cursor.connection))

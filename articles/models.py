@@ -3,11 +3,12 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -16,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag
 
-from articles import chrome
 from articles.images import UploadTo, schedule_lead_image_renditions, validate_image_file
 from articles.links import cached_reverse
 from articles.querysets import ArticleQuerySet
@@ -50,7 +50,20 @@ RESERVED_SLUGS = frozenset(
 
 STANDFIRST_MAX_LENGTH = 300
 # Fields that feed Article.search_vector (articles/search.py).
-SEARCHED_FIELDS = frozenset({"title", "standfirst", "body"})
+SEARCHED_FIELDS = frozenset({"title", "standfirst", "body", "audience"})
+
+
+# Replaced whenever the publisher or a section changes: the masthead and footer
+# fragments are cached under it (articles/context_processors.py).
+SITE_STAMP_KEY = "articles:site-stamp"
+
+
+def _forget(*keys: str) -> None:
+    """Drop cached rows and the site stamp now, and again once the change commits
+    (a request in between could store what it read before the change)."""
+    keys = (*keys, SITE_STAMP_KEY)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 class Publisher(models.Model):
@@ -129,8 +142,7 @@ class Publisher(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        chrome.forget()
+        _forget(self.CACHE_KEY)
 
     @property
     def website_display(self) -> str:
@@ -188,16 +200,14 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
-        chrome.forget()
+        _forget(self.CACHE_KEY, self.NAV_CACHE_KEY)
 
     def get_absolute_url(self):
         return cached_reverse("articles:section", slug=self.slug)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete_many([self.CACHE_KEY, self.NAV_CACHE_KEY])
-        chrome.forget()
+        _forget(self.CACHE_KEY, self.NAV_CACHE_KEY)
         return result
 
     def clean(self):
@@ -342,6 +352,11 @@ class Article(models.Model):
         PUBLISHED = "published", _("Pubblicato")
         UNPUBLISHED = "unpublished", _("Ritirato")
 
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("tutti i lettori")
+        PROFESSIONALS = "professionals", _("tutti gli operatori sanitari verificati")
+        PROFESSIONS = "professions", _("solo alcune professioni sanitarie")
+
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.NEWS)
     title = models.CharField(_("titolo"), max_length=250)
     slug = models.SlugField(
@@ -433,6 +448,26 @@ class Article(models.Model):
 
     is_sponsored = models.BooleanField(_("contenuto sponsorizzato"), default=False)
     sponsor_name = models.CharField(_("sponsor"), max_length=200, blank=True)
+    # Who may read the body (readers/access.py): everyone sees title, standfirst,
+    # lead image, date and byline; a reserved body reaches verified professionals only.
+    audience = models.CharField(
+        _("pubblico"), max_length=15, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    audience_professions = ArrayField(
+        models.CharField(max_length=30),
+        verbose_name=_("professioni ammesse"),
+        default=list,
+        blank=True,
+        help_text=_("Solo per «alcune professioni»: chi, tra gli operatori verificati, legge."),
+    )
+    is_medicine_promotion = models.BooleanField(
+        _("promozione di un medicinale con obbligo di prescrizione"),
+        default=False,
+        help_text=_(
+            "D.Lgs. 219/2006, art. 115: non può essere rivolta al pubblico. Si pubblica "
+            "solo per gli operatori sanitari, verificati."
+        ),
+    )
     is_featured = models.BooleanField(_("in evidenza in home"), default=False)
     priority = models.PositiveSmallIntegerField(
         _("priorità"), default=0, help_text=_("Più alta = più in alto in home page (0-100).")
@@ -565,6 +600,27 @@ class Article(models.Model):
             and self.publish_at is not None
             and self.publish_at > now
         )
+
+    @property
+    def is_reserved(self) -> bool:
+        """The body is for verified health professionals only."""
+        return self.audience != self.Audience.PUBLIC
+
+    def clean(self):
+        super().clean()
+        if self.audience == self.Audience.PROFESSIONS and not self.audience_professions:
+            raise ValidationError({"audience_professions": _("Scegli almeno una professione.")})
+        if self.audience != self.Audience.PROFESSIONS:
+            self.audience_professions = []
+        if self.is_medicine_promotion and not self.is_reserved:
+            raise ValidationError(
+                {
+                    "audience": _(
+                        "La promozione di un medicinale con obbligo di prescrizione non può "
+                        "essere rivolta al pubblico: scegli gli operatori sanitari."
+                    )
+                }
+            )
 
     @property
     def display_title(self) -> str:

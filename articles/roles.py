@@ -27,11 +27,18 @@ JOURNALIST_PERMISSIONS = {
         "relatedarticle": ["view"],
     },
     "taggit": {"tag": ["add", "view"]},
+    "desk": {"assignment": ["view", "change"], "editorialcomment": ["add", "view"]},
     "standards": {"correctionrequest": ["view"], "deindexing": ["view"], "policy": ["view"]},
 }
 EDITOR_EXTRA = ["publish_article", "edit_any_article"]
 # Internal tables no editor manages by hand.
-EDITOR_SKIPPED_MODELS = {"articlelabel", "relatedtermstat", "relatedterm"}
+EDITOR_SKIPPED_MODELS = {
+    "articlelabel",
+    "relatedtermstat",
+    "relatedterm",
+    "autosavedraft",
+    "notification",
+}
 
 
 def ensure_newsroom_groups(apps=global_apps) -> None:
@@ -57,7 +64,7 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor.permissions.add(
         *Permission.objects.filter(
-            content_type__app_label__in=["articles", "taggit", "standards"]
+            content_type__app_label__in=["articles", "taggit", "desk", "standards"]
         ).exclude(content_type__model__in=EDITOR_SKIPPED_MODELS),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),
     )

@@ -21,14 +21,25 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections, router
-from django.db.models import BooleanField, F, FloatField, Func, QuerySet, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from psycopg import sql
 
 from articles.models import Article
-from articles.pages import by_ids
 
 MAX_QUERY_LENGTH = 200
 # Characters PostgreSQL cannot store (NUL) or that only confuse the parser.
@@ -82,13 +93,20 @@ def ensure_configuration(schema_editor=None) -> None:
         dictionaries: dict[str, list[str]] = {}
         for token_type, dictname in rows:
             dictionaries.setdefault(aliases[token_type], []).append(dictname)
-        cursor.execute(f"CREATE TEXT SEARCH CONFIGURATION public.{target} (COPY = {source})")
+        cursor.execute(
+            sql.SQL("CREATE TEXT SEARCH CONFIGURATION public.{} (COPY = {})")
+            .format(sql.Identifier(target), sql.Identifier(source))
+            .as_string(cursor.connection)
+        )
         for token in ("word", "hword", "hword_part", "asciiword", "asciihword", "hword_asciipart"):
             if token in dictionaries:
-                chain = ", ".join(["unaccent", *dictionaries[token]])
+                chain = [sql.Identifier(d) for d in ("unaccent", *dictionaries[token])]
                 cursor.execute(
-                    f"ALTER TEXT SEARCH CONFIGURATION public.{target} "
-                    f"ALTER MAPPING FOR {token} WITH {chain}"
+                    sql.SQL(
+                        "ALTER TEXT SEARCH CONFIGURATION public.{} ALTER MAPPING FOR {} WITH {}"
+                    )
+                    .format(sql.Identifier(target), sql.SQL(token), sql.SQL(", ").join(chain))
+                    .as_string(cursor.connection)
                 )
 
 
@@ -102,23 +120,24 @@ def update_search_vectors(ids: Iterable[int]) -> int:
     if not ids:
         return 0
     cfg = config_name()
-    sql = f"""
+    query = sql.SQL("""
         UPDATE articles_article AS a SET search_vector =
-            setweight(to_tsvector('{cfg}', coalesce(a.title, '')), 'A')
-            || setweight(to_tsvector('{cfg}', coalesce(a.standfirst, '')), 'B')
-            || setweight(to_tsvector('{cfg}', coalesce((
+            setweight(to_tsvector({cfg}, coalesce(a.title, '')), 'A')
+            || setweight(to_tsvector({cfg}, coalesce(a.standfirst, '')), 'B')
+            || setweight(to_tsvector({cfg}, coalesce((
                 SELECT string_agg(t.name, ' ')
                 FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
                 WHERE ti.object_id = a.id AND ti.content_type_id = (
                     SELECT id FROM django_content_type
                     WHERE app_label = 'articles' AND model = 'article')
             ), '')), 'B')
-            || setweight(to_tsvector('{cfg}', regexp_replace(
-                coalesce(a.body, ''), '<[^>]*>', ' ', 'g')), 'C')
+            || setweight(to_tsvector({cfg}, regexp_replace(
+                CASE WHEN a.audience = 'public' THEN coalesce(a.body, '') ELSE '' END,
+                '<[^>]*>', ' ', 'g')), 'C')
         WHERE a.id = ANY(%s)
-    """
+    """).format(cfg=sql.Literal(cfg))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ids])
+        cursor.execute(query.as_string(cursor.connection), [ids])
         return cursor.rowcount
 
 
@@ -165,12 +184,18 @@ def _ranked(articles: QuerySet[Article], query: SearchQuery) -> QuerySet[Article
     cfg = config_name()
     recency = RawSQL(
         "0.5 + 0.5 / (1 + greatest(extract(epoch FROM now() - articles_article.publish_at), 0)"
-        f" / 86400.0 / {RECENCY_HALF_DAYS})",
-        [],
+        " / 86400.0 / %s)",
+        [RECENCY_HALF_DAYS],
         output_field=FloatField(),
     )
+    # A reserved article's body is neither searched nor quoted (readers/access.py).
+    public_body = Case(
+        When(audience=Article.Audience.PUBLIC, then=Coalesce("body", Value(""))),
+        default=Value(""),
+        output_field=TextField(),
+    )
     plain_body = Func(
-        Coalesce("body", Value("")),
+        public_body,
         Value("<[^>]*>"),
         Value(" "),
         Value("g"),
@@ -228,13 +253,15 @@ class SearchResults:
             # on the way (183 ms at 100k for "telemedicina"; the GIN index, 13 ms).
             db = router.db_for_read(Article)
             matches = self.matching.order_by().values_list("id", "publish_at")
-            sql, params = matches.query.get_compiler(using=db).as_sql()
+            inner, params = matches.query.get_compiler(using=db).as_sql()
+            # The ORM cannot write MATERIALIZED. The only text spliced in is the SQL
+            # the ORM compiled from our own query; every value is a parameter.
+            query = sql.SQL(
+                "WITH matches AS MATERIALIZED ({}) SELECT id FROM matches"
+                " ORDER BY publish_at DESC, id DESC LIMIT %s"
+            ).format(sql.SQL(inner))  # nosemgrep
             with connections[db].cursor() as cursor:
-                cursor.execute(
-                    f"WITH matches AS MATERIALIZED ({sql}) SELECT id FROM matches"
-                    " ORDER BY publish_at DESC, id DESC LIMIT %s",
-                    [*params, CANDIDATES],
-                )
+                cursor.execute(query.as_string(cursor.connection), [*params, CANDIDATES])
                 self._ids = [row[0] for row in cursor.fetchall()]
         return self._ids
 
@@ -245,7 +272,7 @@ class SearchResults:
         ids = self.ids()
         if not range(len(ids))[page]:
             return []
-        return list(_ranked(self.prepare(by_ids(ids)), self.tsquery)[page])
+        return list(_ranked(self.prepare(Article.objects.filter(pk__in=ids)), self.tsquery)[page])
 
 
 def search_articles(query: str, filters: Filters | None = None) -> SearchResults:
@@ -257,9 +284,9 @@ def highlight(text: str | None, *, from_html: bool = False) -> SafeString:
     text = text or ""
     if from_html:  # body text: tags are gone, entities are decoded to be escaped once
         text = html.unescape(_TAGS.sub(" ", text))
-    escaped = " ".join(html.escape(text, quote=False).split())
-    # Safe: every character but our private-use markers was escaped above.
-    return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
+    before, *marked = " ".join(text.split()).split(START_SEL)
+    pieces = (piece.partition(STOP_SEL)[::2] for piece in marked)
+    return format_html("{}{}", before, format_html_join("", "<mark>{}</mark>{}", pieces))
 
 
 def suggest(query: str) -> str | None:

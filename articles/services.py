@@ -23,23 +23,31 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from reversion.models import Revision
 
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
     Article,
+    ArticleAuthor,
     ArticleEvent,
     ArticleRedirect,
+    Author,
     Correction,
 )
 
 
 class PublishCheckFailed(Exception):
-    """Publishing refused: `problems` lists what is missing, in Italian."""
+    """Publishing refused: `problems` lists what is missing, in Italian.
 
-    def __init__(self, problems: list[str]):
+    `overridable` is False when no reason can lift the refusal (the law forbids it).
+    """
+
+    def __init__(self, problems: list[str], *, overridable: bool = True):
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.overridable = overridable
 
 
 class StaleVersion(Exception):
@@ -98,17 +106,30 @@ def publish_problems(article: Article) -> list[str]:
     return problems
 
 
+def forbidden_publication(article: Article) -> list[str]:
+    """What the law forbids outright: no override reason lifts these."""
+    if article.is_medicine_promotion and not article.is_reserved:
+        return [
+            _(
+                "È promozione di un medicinale con obbligo di prescrizione: può essere "
+                "pubblicata solo per gli operatori sanitari (D.Lgs. 219/2006, art. 115)."
+            )
+        ]
+    return []
+
+
 def _lock(article: Article) -> None:
     """Reload the row under a lock: concurrent workflow writes queue up here."""
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
-    article.version = F("version") + 1
+    # The row is locked (_lock), so a plain increment is safe; an F() here
+    # would be serialised as text into the revision and break its restore.
+    article.version += 1
     if by is not None:
         article.last_modified_by = by
     article.save()
-    article.refresh_from_db(fields=["version", "updated_at"])
     ArticleEvent.objects.create(article=article, action=action, user=by, note=note)
     if by is not None:
         reversion.set_user(by)
@@ -147,6 +168,9 @@ def article_publish(
         _lock(article)
         if not can_publish(by):
             raise PermissionDenied(_("Non hai il permesso di pubblicare articoli."))
+        forbidden = forbidden_publication(article)
+        if forbidden:
+            raise PublishCheckFailed(forbidden, overridable=False)
         problems = publish_problems(article)
         override_reason = override_reason.strip()
         if problems and not override_reason:
@@ -253,6 +277,7 @@ def article_update(
     by,
     loaded_version: int,
     material: bool = False,
+    restored_from: Revision | None = None,
 ) -> Article:
     """Save an edited article, refusing if it changed since `loaded_version`.
 
@@ -279,6 +304,18 @@ def article_update(
             article.material_update_at = timezone.now()
             ArticleEvent.objects.create(article=article, action="material_update", user=by)
         article.save()
+        if restored_from is not None:
+            saved = date_format(
+                timezone.localtime(restored_from.date_created), "j F Y \\a\\l\\l\\e H:i"
+            )
+            author = restored_from.user
+            note = (
+                _("Ripristinata la versione del %(when)s di %(who)s")
+                % {"when": saved, "who": author.get_full_name() or author.get_username()}
+                if author is not None
+                else _("Ripristinata la versione del %(when)s") % {"when": saved}
+            )
+            ArticleEvent.objects.create(article=article, action="restore", user=by, note=note)
         old_path = reverse("articles:detail", kwargs={"section": old_section, "slug": old_slug})
         if old_path != article.get_absolute_url():
             article_keep_old_path(article=article, old_path=old_path)
@@ -310,3 +347,45 @@ def articles_publish(
         except PublishCheckFailed as failure:
             refused[article] = failure.problems
     return done, refused
+
+
+def article_create_draft(
+    *, by, title: str, section, standfirst: str = "", body: str = ""
+) -> Article:
+    """A new draft signed by its writer (when they have an Author profile).
+
+    The desk calls this when a journalist starts writing an assignment.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        article = Article(
+            title=title,
+            slug=_free_slug(title),
+            section=section,
+            standfirst=standfirst,
+            body=body,
+            status=Article.Status.DRAFT,
+            created_by=by,
+            last_modified_by=by,
+        )
+        article.save()
+        author = Author.objects.filter(user=by).first() if by is not None else None
+        if author is not None:
+            ArticleAuthor.objects.create(article=article, author=author)
+        ArticleEvent.objects.create(article=article, action="create", user=by)
+        if by is not None:
+            reversion.set_user(by)
+        reversion.set_comment(_("Bozza creata"))
+    return article
+
+
+def _free_slug(title: str, max_length: int = 80) -> str:
+    """A slug for `title` cut at a word boundary, with -2, -3… when taken."""
+    base = slugify(title)[:max_length]
+    if "-" in base and len(slugify(title)) > max_length:
+        base = base.rsplit("-", 1)[0]
+    base = base or "articolo"
+    slug, n = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -17,13 +17,11 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.html import escape, format_html, strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import chrome, pages, structured
+from articles import pages, structured
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
 from articles.search import (
@@ -35,6 +33,7 @@ from articles.search import (
     suggest,
 )
 from articles.templatetags.articles import mese_it
+from readers.access import audience_label
 
 PAGE_SIZE = 20
 HOME_TOP = 5
@@ -50,28 +49,27 @@ class HomeView(TemplateView):
         tree = Section.tree()
         shape = tuple((section.pk, tuple(section.descendant_ids(tree))) for section in sections)
 
-        def blocks(now):
-            """One query for the ids of every block."""
-            published = Article.objects.published(now).newest_first()
-            parts = [
-                Article.objects.published(now)
-                .order_by("-is_featured", "-priority", "-publish_at", "-id")
-                .annotate(block=Value("top"))
-                .values_list("pk", "block")[:HOME_TOP],
-                published.annotate(block=Value("latest")).values_list("pk", "block")[
-                    : HOME_LATEST + HOME_TOP
-                ],
-            ]
-            for section_pk, ids in shape:
-                parts.append(
-                    published.filter(section__in=ids)
-                    .annotate(block=Value(f"s{section_pk}"))
-                    .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
-                )
-            return parts[0].union(*parts[1:], all=True)
-
-        rows = pages.compiled_rows(("home", shape), blocks)
-        by_id = {a.pk: a for a in pages.cards(pages.by_ids({pk for pk, _ in rows}))}
+        # One query for the ids of every block, one for their cards.
+        published = Article.objects.published().newest_first()
+        parts = [
+            Article.objects.published()
+            .order_by("-is_featured", "-priority", "-publish_at", "-id")
+            .annotate(block=Value("top"))
+            .values_list("pk", "block")[:HOME_TOP],
+            published.annotate(block=Value("latest")).values_list("pk", "block")[
+                : HOME_LATEST + HOME_TOP
+            ],
+        ]
+        for section_pk, ids in shape:
+            parts.append(
+                published.filter(section__in=ids)
+                .annotate(block=Value(f"s{section_pk}"))
+                .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
+            )
+        rows = list(parts[0].union(*parts[1:], all=True))
+        by_id = {
+            a.pk: a for a in pages.cards(Article.objects.filter(pk__in={pk for pk, _ in rows}))
+        }
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)
@@ -86,7 +84,7 @@ class HomeView(TemplateView):
             {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
             for section in sections
         ]
-        publisher = chrome.snapshot(self.request)["publisher"]
+        publisher = Publisher.load()
         return super().get_context_data(
             structured_data=home_structured_data(publisher),
             lead=top[0] if top else None,
@@ -134,7 +132,7 @@ class SectionView(PaginatedListView):
             context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
         context.update(section=self.section, subsections=self.subsections, featured=featured)
         context["structured_data"] = structured.collection_page(
-            chrome.snapshot(self.request)["publisher"],
+            Publisher.load(),
             name=self.section.name,
             path=self.section.get_absolute_url(),
             description=self.section.description,
@@ -152,14 +150,6 @@ class ArticleDetailView(DetailView):
         return Article.objects.published()
 
     def get_object(self, queryset=None):
-        # The readers' page runs its query compiled once (pages.PreparedQuery);
-        # previews, with a queryset of their own, go through the ORM.
-        if queryset is None and type(self).get_queryset is ArticleDetailView.get_queryset:
-            found = pages.published_page.fetch(slug=self.kwargs[self.slug_url_kwarg])
-            if not found:
-                raise Http404(_("No %(verbose_name)s found matching the query")
-                              % {"verbose_name": Article._meta.verbose_name})  # fmt: skip
-            return found[0]
         queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
         return super().get_object(queryset)
 
@@ -192,9 +182,24 @@ class ArticleDetailView(DetailView):
             **kwargs,
         )
         context["rettifiche"] = [c for c in context["corrections"] if c["is_rettifica"]]
-        publisher = chrome.snapshot(self.request)["publisher"]
+        if article.is_reserved:
+            context["audience"] = audience_label(article)
+            context["esi"] = edge_includes(self.request)
+        publisher = Publisher.load()
         context["structured_data"] = article_structured_data(article, context, publisher)
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context.get("esi"):
+            # The edge (deploy/varnish) fills the reserved body in per reader.
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
+        return response
+
+
+def edge_includes(request) -> bool:
+    """True when the request came through an edge that processes ESI (our VCL says so)."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
 
 
 def absolute(path: str) -> str:
@@ -255,6 +260,14 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
             }
             for correction in context["corrections"]
         ]
+    if article.is_reserved:
+        # Google's markup for gated content: the body is not cloaked, it is reserved.
+        news["isAccessibleForFree"] = False
+        news["hasPart"] = {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": ".story__body",
+        }
     if article.is_sponsored and article.sponsor_name:
         news["sponsor"] = {"@type": "Organization", "name": article.sponsor_name}
     reviewer = article.medical_reviewer
@@ -336,7 +349,7 @@ class AuthorView(PaginatedListView):
 
     def get_context_data(self, **kwargs):
         data = structured.profile_page(
-            chrome.snapshot(self.request)["publisher"],
+            Publisher.load(),
             person=structured.author_person(self.author),
             path=self.author.get_absolute_url(),
         )
@@ -354,7 +367,7 @@ class PersonView(PaginatedListView):
 
     def get_context_data(self, **kwargs):
         data = structured.profile_page(
-            chrome.snapshot(self.request)["publisher"],
+            Publisher.load(),
             person=structured.quoted_person(self.person),
             path=self.person.get_absolute_url(),
         )
@@ -474,7 +487,7 @@ class SearchView(PaginatedListView):
             snippet = highlight(article.headline_text, from_html=True)
             # A fragment from the middle of the text reads better after an ellipsis.
             if not (article.standfirst or "").startswith(unescape(strip_tags(snippet))[:20]):
-                snippet = mark_safe("… ") + snippet
+                snippet = format_html("… {}", snippet)
             article.snippet_html = snippet
         suggestion = None
         if self.query and not context["paginator"].count:

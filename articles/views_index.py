@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from taggit.models import TaggedItem
 
-from articles import chrome, structured
-from articles.models import Article, Author, Person
+from articles import structured
+from articles.models import Article, Author, Person, Publisher
 from articles.querysets import published_q
 from articles.templatetags.articles import MONTHS
 
@@ -32,7 +32,7 @@ class IndexPage(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["structured_data"] = structured.collection_page(
-            chrome.snapshot(self.request)["publisher"],
+            Publisher.load(),
             name=context.get("title", self.title),
             path=self.request.path,
             description=self.description,

@@ -6,24 +6,29 @@ import json
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Section
 from newsletter import services
+from newsletter.admin_ops import EditionOpsMixin
 from newsletter.emails import TOKEN_PLACEHOLDER, EditionRenderer
 from newsletter.models import (
     ConsentRecord,
     Delivery,
     Edition,
     EditionArticle,
+    Newsletter,
     Subscriber,
     email_digest,
 )
@@ -61,6 +66,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "status",
+        "newsletters",
         "paused",
         "all_topics",
         "topics",
@@ -77,8 +83,8 @@ class SubscriberAdmin(admin.ModelAdmin):
         "hard_bounces",
         "last_bounce",
     ]
-    fields = [*readonly_fields, "paused", "all_topics", "topics"]
-    filter_horizontal = ["topics"]
+    fields = [*readonly_fields, "newsletters", "paused", "all_topics", "topics"]
+    filter_horizontal = ["topics", "newsletters"]
     inlines = [ConsentRecordInline]
     actions = ["export_csv", "export_personal_data", "erase_personal_data"]
 
@@ -182,12 +188,77 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         return False
 
 
+def _send_time(edition: Edition | None):
+    """When the edition goes out, if an editor has said so."""
+    if edition is not None and edition.status == Edition.Status.SCHEDULED:
+        return edition.scheduled_at
+    return None
+
+
+class ArticlePicker(AutocompleteSelect):
+    """Django's title-search widget, asking the edition's own list of candidates."""
+
+    def __init__(self, *args, url: str, **kwargs):
+        self.url = url
+        super().__init__(*args, **kwargs)
+
+    def get_url(self):
+        return self.url
+
+
+class ArticlePickerView(AutocompleteJsonView):
+    """Title search among the articles readers can open when the edition goes out."""
+
+    edition = None
+
+    def get_queryset(self):
+        candidates = services.edition_article_choices(at=_send_time(self.edition))
+        return (
+            super()
+            .get_queryset()
+            .filter(pk__in=candidates.values("pk"))
+            .order_by("-publish_at", "-id")
+        )
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        if obj.is_scheduled():
+            result["text"] = _("%(title)s (programmato: %(when)s)") % {
+                "title": obj.title,
+                "when": services.when_text(obj.publish_at),
+            }
+        return result
+
+
+class EditionArticleFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        at = _send_time(self.instance)
+        for form in self.forms:
+            article = form.cleaned_data.get("article") if hasattr(form, "cleaned_data") else None
+            if article is None or form.cleaned_data.get("DELETE"):
+                continue
+            problem = services.article_send_problem(article, at=at)
+            if problem:
+                form.add_error("article", problem)
+
+
 class EditionArticleInline(admin.TabularInline):
     model = EditionArticle
+    formset = EditionArticleFormSet
     extra = 1
-    raw_id_fields = ["article"]
     fields = ["position", "article"]
     ordering = ["position", "id"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        url = (
+            reverse("admin:newsletter_edition_articles", args=[obj.pk])
+            if obj is not None and obj.pk
+            else reverse("admin:newsletter_edition_articles_new")
+        )
+        field = EditionArticle._meta.get_field("article")
+        kwargs["widgets"] = {"article": ArticlePicker(field, self.admin_site, url=url)}
+        return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return (obj is None or obj.is_editable()) and super().has_add_permission(request, obj)
@@ -203,8 +274,15 @@ class EditionForm(forms.ModelForm):
     class Meta:
         model = Edition
         # scheduled_at is set from the send page, which also queues the start.
-        fields = ["subject", "preheader", "intro", "personalised"]
+        fields = ["newsletter", "subject", "preheader", "intro", "personalised"]
         widgets = {"intro": CKEditorWidget()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "newsletter" in self.fields:
+            self.fields["newsletter"].initial = Newsletter.objects.filter(
+                is_active=True, is_default=True
+            ).first()
 
 
 def _count(status: list[str]) -> Count:
@@ -212,10 +290,11 @@ def _count(status: list[str]) -> Count:
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
     form = EditionForm
     list_display = [
         "subject",
+        "newsletter",
         "status",
         "personalised",
         "scheduled_at",
@@ -224,8 +303,11 @@ class EditionAdmin(admin.ModelAdmin):
         "sent",
         "failed",
         "actions_link",
+        "figures_link",
     ]
-    list_filter = ["status", "personalised"]
+    list_filter = ["status", "newsletter", "personalised"]
+    list_select_related = ["newsletter"]
+    actions = ["approve_digests"]
     search_fields = ["subject"]
     inlines = [EditionArticleInline]
     readonly_fields = ["status", "scheduled_at", "started_at", "finished_at", "delivery_counts"]
@@ -310,12 +392,30 @@ class EditionAdmin(admin.ModelAdmin):
                 name="newsletter_edition_preview",
             ),
             path(
+                "articoli/",
+                self.admin_site.admin_view(self.articles_view),
+                name="newsletter_edition_articles_new",
+            ),
+            path(
+                "<int:pk>/articoli/",
+                self.admin_site.admin_view(self.articles_view),
+                name="newsletter_edition_articles",
+            ),
+            path(
                 "<int:pk>/invio/",
                 self.admin_site.admin_view(self.send_view),
                 name="newsletter_edition_send",
             ),
+            *self.ops_urls(),
             *super().get_urls(),
         ]
+
+    def articles_view(self, request, pk=None):
+        """The article picker's search (JSON), limited to what can go in this edition."""
+        edition = get_object_or_404(Edition, pk=pk) if pk is not None else None
+        if not self.has_view_permission(request, edition):
+            return HttpResponse(status=403)
+        return ArticlePickerView.as_view(admin_site=self.admin_site, edition=edition)(request)
 
     def preview_view(self, request, pk):
         """The edition exactly as a subscriber following ?argomento= receives it."""
@@ -354,7 +454,7 @@ class EditionAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
                 "counts": edition.deliveries.counts(),
                 "sections": Section.objects.filter(is_active=True, parent__isnull=True),
-                "recipients": Subscriber.objects.active().count(),
+                "recipients": Subscriber.objects.receiving(edition).count(),
                 "now": timezone.localtime(),
             },
         )
@@ -383,6 +483,17 @@ class EditionAdmin(admin.ModelAdmin):
                 self.message_user(request, _("Invio programmato."), messages.SUCCESS)
         except forms.ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
+        except services.EditionArticlesError as error:
+            self.message_user(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>{}",
+                    _("L'edizione non parte: questi articoli non sarebbero visibili ai lettori."),
+                    format_html_join("", "<li>{}</li>", ((problem,) for problem in error.problems)),
+                    _("Toglili dall'edizione o cambia l'orario dell'invio."),
+                ),
+                messages.ERROR,
+            )
         except services.EditionStateError as error:
             self.message_user(request, str(error), messages.ERROR)
         return back

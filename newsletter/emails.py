@@ -1,5 +1,8 @@
 """Every newsletter e-mail is a template triplet: <name>_subject.txt, _body.txt, _body.html.
 
+The subject and the text body are text, not HTML: they are rendered with
+autoescaping off, so «l'influenza & "vaccini"» arrives as typed.
+
 HTML is rendered with a <style> block and inlined once by css-inline; an
 edition is rendered once per distinct article list (not per subscriber) with
 a placeholder where the subscriber's signed token goes, which is swapped in
@@ -17,6 +20,7 @@ import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -24,6 +28,7 @@ from articles.models import Article, Publisher, Section
 from articles.querysets import published_q
 from newsletter import tokens
 from newsletter.models import Edition, EditionArticle, Subscriber
+from newsletter.plaintext import html_to_text
 
 TOKEN_PLACEHOLDER = "S33SUBSCRIBERTOKEN"
 TOKEN_BYTES = TOKEN_PLACEHOLDER.encode()
@@ -44,6 +49,11 @@ def unsubscribe_url(token: str) -> str:
     return absolute(reverse("newsletter:unsubscribe", args=[token]))
 
 
+def click_url(edition_id: int, article_id: int) -> str:
+    """First-party redirect that counts a click on an article, and nothing about the reader."""
+    return absolute(reverse("newsletter:click", args=[edition_id, article_id]))
+
+
 def preferences_url(token: str) -> str:
     return absolute(reverse("newsletter:preferences", args=[token]))
 
@@ -59,9 +69,15 @@ def _address_only(value: str) -> str:
     return parseaddr(value)[1]
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A text template (subject, plain-text body): never HTML-escaped."""
+    template = Engine.get_default().get_template(template_name)
+    return template.render(Context(context, autoescape=False))
+
+
 def render_triplet(name: str, context: dict) -> tuple[str, str, str]:
-    subject = " ".join(render_to_string(f"newsletter/email/{name}_subject.txt", context).split())
-    text = render_to_string(f"newsletter/email/{name}_body.txt", context)
+    subject = " ".join(render_text(f"newsletter/email/{name}_subject.txt", context).split())
+    text = render_text(f"newsletter/email/{name}_body.txt", context)
     html = _inliner.inline(render_to_string(f"newsletter/email/{name}_body.html", context))
     return subject, text, html
 
@@ -148,13 +164,14 @@ class EditionRenderer:
         by_id = {item.article_id: item.article for item in self.items}
         context = {
             "edition": self.edition,
+            "intro_text": html_to_text(self.edition.intro),
             "publisher": self.publisher,
             "articles": [
                 {
                     "title": by_id[pk].title,
                     "standfirst": by_id[pk].standfirst,
                     "section": by_id[pk].section.name,
-                    "url": absolute(by_id[pk].get_absolute_url()),
+                    "url": click_url(self.edition.pk, pk),
                 }
                 for pk in article_ids
             ],
@@ -165,14 +182,18 @@ class EditionRenderer:
         subject, text, html = render_triplet("edition", context)
         return RenderedEdition(subject=subject, text=text, html=html)
 
-    def message(self, *, to: str, token: str, rendered: RenderedEdition) -> EmailMultiAlternatives:
+    def message(
+        self, *, to: str, token: str, rendered: RenderedEdition, message_id: str | None = None
+    ) -> EmailMultiAlternatives:
         text, html = rendered.personalise(token)
+        own = {"Message-ID": message_id} if message_id else {}
         return build_message(
             to=to,
             subject=rendered.subject,
             text=text,
             html=html,
             headers={
+                **own,
                 "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "List-Id": f"{self.publisher.site_name} <newsletter.{site_domain()}>",
@@ -180,7 +201,9 @@ class EditionRenderer:
             },
         )
 
-    def wire(self, *, to: str, token: str, rendered: RenderedEdition) -> tuple[str, bytes] | None:
+    def wire(
+        self, *, to: str, token: str, rendered: RenderedEdition, message_id: str | None = None
+    ) -> tuple[str, bytes] | None:
         """(Message-ID, bytes) of the same message as `message`, without rebuilding MIME.
 
         The MIME tree of each variant is serialised once with a placeholder; per
@@ -193,7 +216,7 @@ class EditionRenderer:
         if prepared is None:
             return None
         head, body = prepared
-        message_id = make_msgid(domain=site_domain())
+        message_id = message_id or make_msgid(domain=site_domain())
         own = (
             f"To: {to}\r\nDate: {formatdate(localtime=True)}\r\nMessage-ID: {message_id}\r\n"
             f"List-Unsubscribe: <{unsubscribe_url(token)}>, <{unsubscribe_mailto(token)}>\r\n"

@@ -17,6 +17,13 @@ class SubscriberQuerySet(models.QuerySet):
         """Confirmed and not paused: the people an edition goes to."""
         return self.filter(status="confirmed", paused=False)
 
+    def receiving(self, edition) -> SubscriberQuerySet:
+        """Who an edition goes to: active, and subscribed to its newsletter if it has one."""
+        recipients = self.active()
+        if edition.newsletter_id is not None:
+            recipients = recipients.filter(newsletters=edition.newsletter_id)
+        return recipients
+
     def pending(self) -> SubscriberQuerySet:
         return self.filter(status="pending")
 

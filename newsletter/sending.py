@@ -26,7 +26,9 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.utils import make_msgid
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -34,14 +36,16 @@ from django.core.mail.message import sanitize_address
 from django.db import connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
+from psycopg import sql
 
-from newsletter import tokens
-from newsletter.emails import EditionRenderer
-from newsletter.models import Delivery, Edition, Subscriber
+from newsletter import bounces, tokens
+from newsletter.emails import EditionRenderer, site_domain
+from newsletter.models import Bounce, Delivery, Edition, Subscriber
+from sanita33.mail import dkim_sign
 
 logger = logging.getLogger(__name__)
 
-TABLE = Delivery._meta.db_table
+TABLE = sql.Identifier(Delivery._meta.db_table)
 
 
 @dataclass
@@ -70,13 +74,12 @@ def backoff(attempts: int) -> timedelta:
 def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, int]]:
     """Take up to `limit` due deliveries; committed before returning."""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} AS d
+        query = sql.SQL("""
+            UPDATE {table} AS d
             SET status = 'claimed', claimed_by = %s, attempts = d.attempts + 1,
                 lease_until = now() + make_interval(secs => %s)
             WHERE d.id IN (
-                SELECT id FROM {TABLE}
+                SELECT id FROM {table}
                 WHERE edition_id = %s
                   AND ((status = 'pending' AND next_attempt_at <= now())
                        OR (status = 'claimed' AND lease_until < now()))
@@ -85,7 +88,9 @@ def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, 
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING d.id, d.subscriber_id, d.attempts
-            """,
+            """).format(table=TABLE)
+        cursor.execute(
+            query.as_string(cursor.connection),
             [claimer, settings.NEWSLETTER_LEASE_SECONDS, edition_id, limit],
         )
         return sorted(cursor.fetchall())
@@ -93,12 +98,13 @@ def claim(*, edition_id: int, claimer: str, limit: int) -> list[tuple[int, int, 
 
 def renew(*, ids: list[int], claimer: str) -> set[int]:
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {TABLE} SET lease_until = now() + make_interval(secs => %s)
+        query = sql.SQL("""
+            UPDATE {table} SET lease_until = now() + make_interval(secs => %s)
             WHERE id = ANY(%s) AND claimed_by = %s AND status = 'claimed'
             RETURNING id
-            """,
+            """).format(table=TABLE)
+        cursor.execute(
+            query.as_string(cursor.connection),
             [settings.NEWSLETTER_LEASE_SECONDS, ids, claimer],
         )
         return {row[0] for row in cursor.fetchall()}
@@ -139,16 +145,37 @@ def release(ids: list[int], claimer: str, *, error: str, attempts_by_id: dict[in
             )
 
 
-def record_hard_bounce(subscriber: Subscriber, error: str) -> None:
-    """Count consecutive permanent refusals; flag the address at the limit."""
+def record_hard_bounce(subscriber: Subscriber, error: str, delivery_id: int | None = None) -> None:
+    """Count consecutive permanent refusals; flag the address at the limit.
+
+    A refusal during the SMTP session may be the receiving server's passing
+    misconfiguration, hence a limit; a DSN or a complaint suppresses at once
+    (newsletter/bounces.py).
+    """
     Subscriber.objects.filter(pk=subscriber.pk).update(
         hard_bounces=F("hard_bounces") + 1, last_bounce=error[:2000]
     )
-    Subscriber.objects.filter(
+    suppressed = Subscriber.objects.filter(
         pk=subscriber.pk,
         status=Subscriber.Status.CONFIRMED,
         hard_bounces__gte=settings.NEWSLETTER_HARD_BOUNCE_LIMIT,
     ).update(status=Subscriber.Status.BOUNCED)
+    status = bounces.STATUS.search(error)
+    Bounce.objects.create(
+        kind=Bounce.Kind.HARD,
+        source=Bounce.Source.SMTP,
+        email=subscriber.email,
+        subscriber=subscriber,
+        edition_id=(
+            Delivery.objects.filter(pk=delivery_id).values_list("edition_id", flat=True).first()
+            if delivery_id
+            else None
+        ),
+        delivery_id=delivery_id,
+        status_code=".".join(status.groups()) if status else "",
+        diagnostic=error[:2000],
+        suppressed=bool(suppressed),
+    )
 
 
 # Errors about the SMTP session rather than one message: the rest of the batch waits.
@@ -272,7 +299,17 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
             continue
         token = tokens.manage_token(subscriber.key)
         try:
-            message_id = _hand_over(mail, renderer, subscriber.email, token, rendered)
+            message_id = _hand_over(mail, renderer, subscriber.email, token, rendered, delivery_id)
+        except AnymailRecipientsRefused as error:
+            _finish(
+                delivery_id, claimer, status=Delivery.Status.FAILED, last_error=str(error)[:2000]
+            )
+            record_hard_bounce(subscriber, str(error), delivery_id)
+            report.failed += 1
+            continue
+        except AnymailError as error:  # The ESP's API is down or refused us: all wait.
+            _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
+            return
         except SESSION_ERRORS as error:
             _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
             return
@@ -285,7 +322,7 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
                     status=Delivery.Status.FAILED,
                     last_error=str(error)[:2000],
                 )
-                record_hard_bounce(subscriber, str(error))
+                record_hard_bounce(subscriber, str(error), delivery_id)
                 report.failed += 1
             else:  # 4xx about this message only (greylisting, full mailbox): retry it later.
                 release(
@@ -305,23 +342,39 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
         report.sent += 1
 
 
-def _hand_over(mail, renderer, to: str, token: str, rendered) -> str:
-    """Give one message to the SMTP server; returns its Message-ID once accepted."""
+def _hand_over(mail, renderer, to: str, token: str, rendered, delivery_id: int) -> str:
+    """Give one message to the SMTP server or the ESP; returns its Message-ID once accepted.
+
+    The delivery's bounce tag goes into the Message-ID and the envelope
+    sender, so whatever comes back names the delivery (newsletter/bounces.py).
+    """
+    tag = bounces.delivery_tag(delivery_id)
+    message_id = make_msgid(idstring=tag, domain=site_domain())
     if isinstance(mail, SMTPBackend):
         if mail.connection is None:
             mail.open()  # One SMTP session for the whole run, not one per message.
-        wire = renderer.wire(to=to, token=token, rendered=rendered)
+        wire = renderer.wire(to=to, token=token, rendered=rendered, message_id=message_id)
         if wire is not None:
-            message_id, data = wire
-            mail.connection.sendmail(envelope_from(), [to], data)
-            return message_id
-    message = renderer.message(to=to, token=token, rendered=rendered)
+            data = wire[1]
+        else:
+            message = renderer.message(to=to, token=token, rendered=rendered, message_id=message_id)
+            data = message.message().as_bytes(linesep="\r\n")
+        to_address = sanitize_address(to, settings.DEFAULT_CHARSET)
+        mail.connection.sendmail(envelope_from(delivery_id), [to_address], dkim_sign(data))
+        return message_id
+    message = renderer.message(to=to, token=token, rendered=rendered, message_id=message_id)
+    # Read by django-anymail (ignored by other backends): the ESP returns the
+    # metadata in its webhooks and uses the envelope sender where it can.
+    message.metadata = {"s33": tag}
+    if settings.NEWSLETTER_BOUNCE_ADDRESS:
+        message.envelope_sender = bounces.return_path(delivery_id)
     mail.send_messages([message])
-    return message.extra_headers["Message-ID"]
+    return message_id
 
 
-def envelope_from() -> str:
-    return sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
+def envelope_from(delivery_id: int | None = None) -> str:
+    verp = bounces.return_path(delivery_id) if delivery_id else None
+    return verp or sanitize_address(settings.DEFAULT_FROM_EMAIL, settings.DEFAULT_CHARSET)
 
 
 def _reset_connection(mail) -> None:

@@ -14,14 +14,20 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from psycopg import sql
 
 from articles.models import Article, Section
+from articles.querysets import published_q
+from articles.templatetags.articles import data_it
 from newsletter.models import (
     ConsentRecord,
     Delivery,
     Edition,
     EditionArticle,
+    Newsletter,
     Subscriber,
+    Unsubscription,
     email_digest,
 )
 
@@ -56,21 +62,33 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def default_newsletters() -> list[Newsletter]:
+    return list(Newsletter.objects.filter(is_active=True, is_default=True))
+
+
 def subscriber_signup(
-    *, email: str, topics: Iterable[Section] = (), page: str = "", ip: str | None = None
+    *,
+    email: str,
+    topics: Iterable[Section] = (),
+    newsletters: Iterable[Newsletter] = (),
+    page: str = "",
+    ip: str | None = None,
 ) -> Subscriber:
     """Register a signup and send a confirmation (at most one per address per hour).
 
     Callers answer the same way whatever the address's state, so nobody can
-    learn who is subscribed.
+    learn who is subscribed. No newsletter chosen (the inline form offers no
+    choice) means the default ones.
     """
     email = normalise_email(email)
     topics = list(topics)
+    newsletters = list(newsletters) or default_newsletters()
     now = timezone.now()
     with transaction.atomic():
         subscriber, created = Subscriber.objects.get_or_create(email=email)
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Subscriber.Status.CONFIRMED:
+            # Lists change in the preferences, behind the owner's link.
             return subscriber
         if subscriber.status != Subscriber.Status.PENDING:
             # Came back after leaving or bouncing: a fresh opt-in, fresh proof.
@@ -82,6 +100,7 @@ def subscriber_signup(
         subscriber.all_topics = not topics
         subscriber.save(update_fields=["all_topics"])
         subscriber.topics.set(topics)
+        subscriber.newsletters.set(newsletters)
         consent = subscriber.consents.filter(confirmed_at__isnull=True).first()
         if consent is None:
             consent = ConsentRecord(
@@ -133,6 +152,7 @@ def subscriber_confirm(*, key: uuid.UUID, ip: str | None = None) -> Subscriber |
         if subscriber is None:
             return None
         if subscriber.status == Subscriber.Status.CONFIRMED:
+            # Lists change in the preferences, behind the owner's link.
             return subscriber
         if subscriber.status != Subscriber.Status.PENDING:
             return None
@@ -146,13 +166,32 @@ def subscriber_confirm(*, key: uuid.UUID, ip: str | None = None) -> Subscriber |
     return subscriber
 
 
-def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
-    """Leave at once: nothing more is sent, not even the rest of an edition under way."""
+def subscriber_unsubscribe(
+    *, subscriber: Subscriber, reason: str = "", one_click: bool = False
+) -> Subscriber:
+    """Leave at once: nothing more is sent, not even the rest of an edition under way.
+
+    The departure is counted against the last edition the person received,
+    with the reason they may give, in a row that does not point to them.
+    """
     now = timezone.now()
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
         if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
             return subscriber
+        if subscriber.status == Subscriber.Status.CONFIRMED:
+            last = (
+                subscriber.deliveries.filter(status=Delivery.Status.SENT)
+                .order_by("-sent_at", "-id")
+                .values_list("edition_id", flat=True)
+                .first()
+            )
+            Unsubscription.objects.create(
+                edition_id=last,
+                reason=reason if reason in Unsubscription.Reason.values else "",
+                one_click=one_click,
+                created_at=now,
+            )
         subscriber.status = Subscriber.Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = now
         subscriber.save(update_fields=["status", "unsubscribed_at"])
@@ -164,7 +203,11 @@ def subscriber_unsubscribe(*, subscriber: Subscriber) -> Subscriber:
 
 
 def subscriber_update_preferences(
-    *, subscriber: Subscriber, topics: Iterable[Section], paused: bool
+    *,
+    subscriber: Subscriber,
+    topics: Iterable[Section],
+    paused: bool,
+    newsletters: Iterable[Newsletter] | None = None,
 ) -> Subscriber:
     topics = list(topics)
     with transaction.atomic():
@@ -172,6 +215,8 @@ def subscriber_update_preferences(
         subscriber.paused = paused
         subscriber.save(update_fields=["all_topics", "paused"])
         subscriber.topics.set(topics)
+        if newsletters is not None:
+            subscriber.newsletters.set(list(newsletters))
     return subscriber
 
 
@@ -183,6 +228,7 @@ def subscriber_export(*, subscriber: Subscriber) -> dict:
         "paused": subscriber.paused,
         "all_topics": subscriber.all_topics,
         "topics": [section.name for section in subscriber.topics.all()],
+        "newsletters": [newsletter.name for newsletter in subscriber.newsletters.all()],
         "created_at": _iso(subscriber.created_at),
         "confirmed_at": _iso(subscriber.confirmed_at),
         "unsubscribed_at": _iso(subscriber.unsubscribed_at),
@@ -220,6 +266,7 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
         subscriber.consents.update(
             email="", erased_at=now, withdrawn_at=Coalesce(F("withdrawn_at"), Value(now))
         )
+        subscriber.bounces.update(email="")
         subscriber.delete()
 
 
@@ -279,13 +326,88 @@ class EditionStateError(Exception):
     pass
 
 
+class EditionArticlesError(EditionStateError):
+    """Some articles of the edition would not be public when it goes out."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            _("L'edizione non parte: %(list)s Toglili o cambia l'orario dell'invio.")
+            % {"list": " ".join(problems)}
+        )
+
+
+def when_text(moment: datetime) -> str:
+    """'3 dicembre 2026 alle 10:00'."""
+    return f"{data_it(moment)} alle {timezone.localtime(moment):%H:%M}"
+
+
+def article_send_problem(article: Article, *, at: datetime | None) -> str | None:
+    """Why readers could not open this article at `at` (None: they could).
+
+    With `at` None the send time is not known yet, so a scheduled article
+    is accepted; the send itself checks again at its real time.
+    """
+    now = timezone.now()
+    title = article.title
+    if article.status == Article.Status.DRAFT:
+        return _("«%(title)s» è una bozza: non è pubblicato.") % {"title": title}
+    if article.status == Article.Status.REVIEW:
+        return _("«%(title)s» è in revisione: non è ancora pubblicato.") % {"title": title}
+    if article.status == Article.Status.UNPUBLISHED:
+        return _("«%(title)s» è stato ritirato.") % {"title": title}
+    if article.unpublish_at is not None and article.unpublish_at <= (at or now):
+        if article.unpublish_at <= now:
+            return _("«%(title)s» è stato ritirato il %(date)s.") % {
+                "title": title,
+                "date": when_text(article.unpublish_at),
+            }
+        return _("«%(title)s» viene ritirato il %(date)s, prima dell'invio.") % {
+            "title": title,
+            "date": when_text(article.unpublish_at),
+        }
+    if at is not None and article.publish_at is not None and article.publish_at > at:
+        return _(
+            "«%(title)s» sarà pubblicato il %(date)s, dopo l'invio dell'edizione (%(send)s)."
+        ) % {"title": title, "date": when_text(article.publish_at), "send": when_text(at)}
+    return None
+
+
+def edition_article_problems(*, edition: Edition, at: datetime | None) -> list[str]:
+    """One sentence per article of the edition that readers could not open at `at`."""
+    articles = Article.objects.filter(pk__in=edition.items.values("article_id")).order_by("title")
+    return [
+        problem
+        for problem in (article_send_problem(article, at=at) for article in articles)
+        if problem
+    ]
+
+
+def edition_article_choices(*, at: datetime | None = None):
+    """Articles an editor may put in an edition that goes out at `at` (None: not set).
+
+    Published and still public then; with no send time yet, also the ones
+    scheduled to come out later (the send checks them against its real time).
+    """
+    if at is not None:
+        return Article.objects.filter(published_q(at))
+    now = timezone.now()
+    return Article.objects.filter(
+        published_q(now) | Q(status=Article.Status.PUBLISHED, publish_at__gt=now)
+    ).filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+
+
 def edition_schedule(*, edition: Edition, when: datetime) -> Edition:
+    """Queue the edition for `when`; refused, with the list, if an article would not be public."""
     from newsletter.tasks import start_edition
 
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
         if not edition.is_editable():
-            raise EditionStateError("L'edizione è già in invio o inviata.")
+            raise EditionStateError(_("L'edizione è già in invio o inviata."))
+        problems = edition_article_problems(edition=edition, at=max(when, timezone.now()))
+        if problems:
+            raise EditionArticlesError(problems)
         edition.status = Edition.Status.SCHEDULED
         edition.scheduled_at = when
         edition.save(update_fields=["status", "scheduled_at"])
@@ -301,6 +423,13 @@ def edition_send_now(*, edition: Edition) -> Edition:
     return edition_schedule(edition=edition, when=timezone.now())
 
 
+def edition_approve(*, edition: Edition) -> Edition:
+    """An editor approves an automatic digest: it goes out now."""
+    if edition.status != Edition.Status.AWAITING_APPROVAL:
+        raise EditionStateError("Questa edizione non aspetta un'approvazione.")
+    return edition_send_now(edition=edition)
+
+
 def edition_start(*, edition: Edition, force: bool = False) -> Edition:
     """Create one delivery per active subscriber and fan the work out to workers.
 
@@ -312,7 +441,7 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
     now = timezone.now()
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition.pk)
-        if edition.status == Edition.Status.DRAFT and not force:
+        if edition.status in (Edition.Status.DRAFT, Edition.Status.AWAITING_APPROVAL) and not force:
             return edition
         if edition.status == Edition.Status.SCHEDULED and not force:
             if edition.scheduled_at and edition.scheduled_at > now:
@@ -322,18 +451,25 @@ def edition_start(*, edition: Edition, force: bool = False) -> Edition:
         edition.status = Edition.Status.SENDING
         edition.started_at = now
         edition.save(update_fields=["status", "started_at"])
+        # The queryset's own SQL, so who receives an edition is spelled once.
+        recipients = Subscriber.objects.receiving(edition)
+        select_sql, select_params = recipients.order_by().values("id").query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO {Delivery._meta.db_table}
+            query = sql.SQL("""
+                INSERT INTO {deliveries}
                     (edition_id, subscriber_id, status, attempts, next_attempt_at,
                      claimed_by, message_id, last_error)
-                SELECT %s, id, 'pending', 0, %s, '', '', ''
-                FROM {Subscriber._meta.db_table}
-                WHERE status = 'confirmed' AND NOT paused
+                SELECT %s, r.id, 'pending', 0, %s, '', '', ''
+                FROM ({recipients}) AS r
                 ON CONFLICT (edition_id, subscriber_id) DO NOTHING
-                """,
-                [edition.pk, now],
+                """).format(
+                deliveries=sql.Identifier(Delivery._meta.db_table),
+                # The ORM's own SQL for the recipients queryset, its values passed apart.
+                recipients=sql.SQL(select_sql),
+            )
+            cursor.execute(
+                query.as_string(cursor.connection),
+                [edition.pk, now, *select_params],
             )
             total = cursor.rowcount
         fan_out = max(

@@ -11,4 +11,6 @@ urlpatterns = [
     path("disiscrizione/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     path("preferenze/<str:token>/", views.PreferencesView.as_view(), name="preferences"),
     path("privacy/", views.PrivacyView.as_view(), name="privacy"),
+    path("l/<int:edition_id>/<int:article_id>/", views.ClickView.as_view(), name="click"),
+    path("rimbalzi/<str:secret>/", views.BounceWebhookView.as_view(), name="bounces"),
 ]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import render
+from django.db.models import F
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.crypto import constant_time_compare
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from newsletter import services, tokens
+from newsletter import bounces, services, tokens
 from newsletter.forms import PreferencesForm, SignupForm
-from newsletter.models import Subscriber
+from newsletter.models import EditionArticle, Subscriber, Unsubscription
 from sanita33.security import client_ip
 
 
@@ -45,6 +48,7 @@ class SubscribeView(View):
         services.subscriber_signup(
             email=form.cleaned_data["email"],
             topics=form.cleaned_data["topics"],
+            newsletters=form.cleaned_data["newsletters"],
             page=form.cleaned_data["page"],
             ip=client_ip(request),
         )
@@ -128,14 +132,22 @@ class UnsubscribeView(View):
         return render(
             request,
             "newsletter/unsubscribe.html",
-            {"token": token, "already": subscriber.status == Subscriber.Status.UNSUBSCRIBED},
+            {
+                "token": token,
+                "already": subscriber.status == Subscriber.Status.UNSUBSCRIBED,
+                "reasons": Unsubscription.Reason.choices[1:],
+            },
         )
 
     def post(self, request, token):
         subscriber = self.subscriber(token)
         if subscriber is None:
             return render(request, "newsletter/link_invalid.html", status=400)
-        services.subscriber_unsubscribe(subscriber=subscriber)
+        services.subscriber_unsubscribe(
+            subscriber=subscriber,
+            reason=request.POST.get("reason", ""),
+            one_click=request.POST.get("List-Unsubscribe") == "One-Click",
+        )
         return render(request, "newsletter/unsubscribed.html")
 
     def subscriber(self, token) -> Subscriber | None:
@@ -155,7 +167,8 @@ class PreferencesView(View):
             initial={
                 "topics": [] if subscriber.all_topics else list(subscriber.topics.all()),
                 "paused": subscriber.paused,
-            }
+            },
+            subscriber=subscriber,
         )
         return self.page(request, subscriber, form, token)
 
@@ -166,12 +179,13 @@ class PreferencesView(View):
         if "leave" in request.POST:
             services.subscriber_unsubscribe(subscriber=subscriber)
             return render(request, "newsletter/unsubscribed.html")
-        form = PreferencesForm(request.POST)
+        form = PreferencesForm(request.POST, subscriber=subscriber)
         if not form.is_valid():
             return self.page(request, subscriber, form, token, status=400)
         services.subscriber_update_preferences(
             subscriber=subscriber,
             topics=form.cleaned_data["topics"],
+            newsletters=form.cleaned_data["newsletters"],
             paused=form.cleaned_data["paused"],
         )
         return self.page(request, subscriber, form, token, saved=True)
@@ -200,3 +214,56 @@ class PrivacyView(TemplateView):
             purge_days=settings.NEWSLETTER_PURGE_UNCONFIRMED_DAYS,
             **kwargs,
         )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ClickView(View):
+    """First-party redirect of an edition's article link: counts the click, stores nothing else.
+
+    No cookie, no subscriber token, no IP or user agent is kept: the count is
+    per edition and article. HEAD (link scanners, previews) does not count,
+    nor do clicks of staff trying the preview or a test message.
+    """
+
+    def get(self, request, edition_id: int, article_id: int):
+        item = get_object_or_404(
+            EditionArticle.objects.select_related("article__section"),
+            edition_id=edition_id,
+            article_id=article_id,
+        )
+        if not (request.user.is_authenticated and request.user.is_staff):
+            EditionArticle.objects.filter(pk=item.pk).update(clicks=F("clicks") + 1)
+        return HttpResponseRedirect(item.article.get_absolute_url())
+
+    def head(self, request, edition_id: int, article_id: int):
+        item = get_object_or_404(
+            EditionArticle.objects.select_related("article__section"),
+            edition_id=edition_id,
+            article_id=article_id,
+        )
+        return HttpResponseRedirect(item.article.get_absolute_url())
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class BounceWebhookView(View):
+    """Returned mail POSTed by an MTA pipe or an ESP's inbound route: one raw message.
+
+    The body is the RFC 822 message itself, or a form field `body-mime`
+    (Mailgun's "store and notify" MIME format) or `message`. The path carries
+    NEWSLETTER_BOUNCE_WEBHOOK_SECRET; without that setting the address does
+    not exist.
+    """
+
+    def post(self, request, secret: str):
+        expected = settings.NEWSLETTER_BOUNCE_WEBHOOK_SECRET
+        if not expected or not constant_time_compare(secret, expected):
+            raise Http404
+        if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            data = (request.POST.get("body-mime") or request.POST.get("message") or "").encode()
+            recipient = request.POST.get("recipient", "")
+        else:
+            data, recipient = request.body, request.GET.get("recipient", "")
+        if not data.strip():
+            return HttpResponse("empty message\n", status=400, content_type="text/plain")
+        recorded = bounces.ingest(data, envelope_recipient=recipient)
+        return HttpResponse(f"{len(recorded)} recorded\n", content_type="text/plain")

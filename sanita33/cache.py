@@ -1,34 +1,24 @@
-"""Django's Redis cache backend, made tolerant and cheaper per call.
-
-Tolerant: an unreachable Redis is an empty cache.
+"""Django's Redis cache backend, where an unreachable Redis is an empty cache.
 
 Django's RedisCache raises on connection errors, which turns a cache outage
 into a site outage. Here, when Redis cannot be reached or does not answer in
 time, reads miss, writes and deletes are dropped, and `incr` says the key is
-missing (callers already handle that). Pages are then built from the
-database, as on a cold cache.
+missing (callers already handle that), so pages are built from the database
+as on a cold cache. Only unreachability is forgiven: any other Redis error (a
+wrong command, a full memory) still raises. It is done at the level of the
+backend's public methods (`get`, `set`…), so it rests on Django's documented
+cache API alone.
 
 - Short socket timeouts (OPTIONS `socket_connect_timeout`, `socket_timeout`;
-  redis-py's default is 5 s), so a hanging Redis costs a request half a
-  second. The pool's connections do not retry (redis-py's default there).
-- After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so
-  a dead Redis is waited for once per interval, not on every call.
+  redis-py's default is 5 s), so a hanging Redis costs a request half a second.
+- After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so a
+  dead Redis is waited for once per interval, not on every call.
 - The outage is logged when it starts, at most once a minute while it lasts,
   and when it ends (sanita33/outage.py), instead of on every call.
 
-Only unreachability is forgiven: any other Redis error (a wrong command, a
-full memory) still raises.
-
-Why not django-redis with IGNORE_EXCEPTIONS: its ignored calls return None,
-so `incr` (the signup budget) returns None instead of raising ValueError and
-the caller breaks; it logs every ignored error; and it would replace the
-backend, serializer and key format for what is a few dozen lines here.
-
-Cheaper: Django 5.2's RedisCacheClient builds a new `redis.Redis` for every
-cache call, and redis-py 8 fills about 170 response callbacks into each new
-client, which costs about as much CPU as the network round trip it wraps. A
-client is only a handle on its (process-safe, thread-safe) connection pool, so
-one per pool is kept and reused.
+Why not django-redis with IGNORE_EXCEPTIONS: its ignored calls return None, so
+`incr` (the signup budget) returns None instead of raising ValueError; it logs
+every ignored error; and it would replace the serializer and key format.
 """
 
 from __future__ import annotations
@@ -38,7 +28,7 @@ import logging
 import threading
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -88,19 +78,6 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
 
 
-class ReusingRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         options = {
@@ -109,8 +86,8 @@ class TolerantRedisCache(RedisCache):
             **params.get("OPTIONS", {}),
         }
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusingRedisCacheClient
-        self.outage = _outage_for(self._servers[0])
+        location = server if isinstance(server, str) else ",".join(server)
+        self.outage = _outage_for(location.split(",")[0])
 
     @_tolerant(lambda key, default=None, version=None: default)
     def get(self, key, default=None, version=None):
@@ -159,7 +136,7 @@ class TolerantRedisCache(RedisCache):
     def ping(self) -> bool:
         """Whether Redis answers now (for /healthz); ignores the retry interval."""
         try:
-            self._cache.get_client().ping()
+            super().has_key("healthz:ping")
         except UNREACHABLE as error:
             self.outage.failed(error)
             return False

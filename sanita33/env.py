@@ -84,7 +84,6 @@ def database_config(url: str, *, conn_max_age: int) -> dict:
         )
     if not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL names no database")
-    config["ENGINE"] = "sanita33.postgres"  # Django's, with a cheaper health check
     # A database host that drops packets would otherwise hold each request for
     # the operating system's TCP timeout (minutes), until gunicorn kills the
     # worker; `?connect_timeout=N` in the URL overrides it.

@@ -112,9 +112,18 @@ def server_error(request, template_name="500.html"):
     if _connection_lost():
         database_outage.failed(error)
         # Django would log an ERROR and a traceback per request; the outage
-        # reports stand for them (the request log keeps one line per request).
-        response._has_been_logged = True
+        # reports stand for them (ReportedOutageFilter drops Django's line).
+        request.database_outage_reported = True
     return response
+
+
+class ReportedOutageFilter(logging.Filter):
+    """On the `django.request` logger: drops the error line of a request whose
+    failure the database outage already reports (see server_error)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return not getattr(request, "database_outage_reported", False)
 
 
 def database_connected(sender, **kwargs) -> None:

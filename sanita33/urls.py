@@ -26,6 +26,11 @@ urlpatterns = [
     path("ckeditor/upload/", ckeditor_upload, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("newsletter/", include("newsletter.urls")),
+    # Reader accounts: our pages first, then django-allauth's (login, sign-up, reset…).
+    path("account/profilo/", include("readers.urls")),
+    path("account/", include("allauth.urls")),
+    # ESP delivery webhooks (bounces, complaints); authenticated by ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
 ]
 
 if settings.SERVE_MEDIA:

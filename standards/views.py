@@ -10,7 +10,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from articles import chrome
 from articles.links import cached_reverse
 from articles.models import Article, Correction, Publisher
 from sanita33.security import client_ip
@@ -104,7 +103,7 @@ class TransparencyView(TemplateView):
     template_name = "standards/transparency.html"
 
     def get_context_data(self, **kwargs):
-        publisher = chrome.snapshot(self.request)["publisher"]
+        publisher = Publisher.load()
         written = {p.kind: p for p in Policy.objects.only("kind", "updated_at")}
         policies = [
             {

@@ -158,3 +158,42 @@ class EditorFactory(UserFactory):
     first_name = "Paolo"
     last_name = factory.Sequence(lambda n: f"Neri{n}")
     newsroom_group = join_newsroom_group("Caporedattore")
+
+
+class ReaderFactory(UserFactory):
+    """A reader (never staff) with a verified e-mail address, as django-allauth leaves it."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"lettore{n}")
+    is_staff = False
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class ProfessionalProfileFactory(factory.django.DjangoModelFactory):
+    """A declared «farmacista» in Milano; `verified=True` for a verified one."""
+
+    class Meta:
+        model = "readers.ProfessionalProfile"
+
+    class Params:
+        verified = factory.Trait(
+            state="verified",
+            decided_at=factory.LazyFunction(timezone.now),
+            verified_until=factory.LazyFunction(lambda: timezone.now() + timedelta(days=365)),
+        )
+
+    user = factory.SubFactory(ReaderFactory)
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Rossi{n}")
+    profession = "farmacista"
+    province = "MI"
+    registration_number = factory.Sequence(lambda n: f"{1000 + n}")
+    self_declaration = True

@@ -1,7 +1,8 @@
 """PostgreSQL backend that starts the embedded server on the first connection."""
 
+from django.db.backends.postgresql import base
+
 from sanita33 import database
-from sanita33.postgres import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

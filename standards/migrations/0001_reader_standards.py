@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('articles', '0011_reader_masthead_rettifica'),
+        ('articles', '0013_reader_masthead_rettifica'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

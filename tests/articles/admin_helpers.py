@@ -54,6 +54,7 @@ def article_post(article=None, *, section=None, inlines: dict | None = None, **f
         "last_reviewed": "",
         "priority": str(article.priority if article else 0),
         "sponsor_name": "",
+        "audience": article.audience if article else "public",
         "seo_title": "",
         "seo_description": "",
         "related_enabled": "on",

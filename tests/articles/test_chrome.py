@@ -1,4 +1,4 @@
-"""The masthead and footer are rendered once per process and reused: never stale, never mixed up."""
+"""The masthead and footer: the current page marked, never stale."""
 
 from datetime import date
 from unittest import mock
@@ -6,7 +6,6 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
-from articles import chrome
 from articles.models import Publisher
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -16,7 +15,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh():
     cache.clear()
-    chrome._rendered.clear()
     Publisher.objects.create(site_name="Sanità33", tagline="Quotidiano di sanità")
 
 
@@ -29,7 +27,7 @@ def test_current_entry_is_marked_on_its_own_page_only(client):
     farmaci = SectionFactory(name="Farmaci", slug="farmaci")
     SectionFactory(name="Ricerca", slug="ricerca")
     article = ArticleFactory(section=farmaci)
-    for _ in range(2):  # the second round comes from the rendered copies
+    for _ in range(2):  # the second round reads the publisher and sections from the cache
         section_nav = masthead(client, "/farmaci/")
         assert '<a href="/farmaci/" aria-current="page">Farmaci</a>' in section_nav
         assert '<a href="/ricerca/">Ricerca</a>' in section_nav

@@ -378,56 +378,8 @@ def test_article_page_renders_for_a_draft_in_preview():
     assert "Bozza in anteprima" in response.content.decode()
 
 
-def test_the_remembering_url_tag_renders_what_djangos_does():
-    from django.template import Context, Template
-
-    tags = (
-        "{% url 'articles:home' %}|{% url 'articles:tag' 'vaccini' %}|"
-        "{% url 'articles:archive-month' 2025 2 %}|{% url 'articles:author' slug=who %}|"
-        "{% url 'articles:tag' who as link %}{{ link }}"
-    )
-    context = {"who": "anna-rossi"}
-    ours = Template("{% load articles %}" + tags).render(Context(context))
-    djangos = Template(tags).render(Context(context))
-    assert ours == djangos
-    assert ours == "/|/tag/vaccini/|/archivio/2025/2/|/autori/anna-rossi/|/tag/anna-rossi/"
-
-
-def _loaded(article: Article) -> dict:
-    """Everything an Article instance carries: fields, annotations, select_related objects."""
-    values = {name: value for name, value in vars(article).items() if name != "_state"}
-    related = article._state.fields_cache
-    values["related objects"] = {
-        name: (None if obj is None else {k: v for k, v in vars(obj).items() if k != "_state"})
-        for name, obj in related.items()
-    }
-    values["section.parent"] = vars(article.section.parent) if article.section.parent else None
-    return values
-
-
-def test_prepared_article_query_matches_the_orm():
-    """The page's compiled-once query builds the same instance as the plain queryset."""
-    from articles import pages
-
-    parent = SectionFactory(slug="salute")
-    article = rich_article(
-        n_extra=2,
-        section=SectionFactory(slug="farmaci", parent=parent),
-        medical_reviewer_person=PersonFactory(),
-    )
-    ArticleFactory(section=article.section)  # a same-section neighbour
-    for _ in range(2):  # the first call compiles, the second reuses
-        (prepared,) = pages.published_page.fetch(slug=article.slug)
-    expected = pages.full_page(Article.objects.published()).get(slug=article.slug)
-    got, want = _loaded(prepared), _loaded(expected)
-    got["section.parent"].pop("_state"), want["section.parent"].pop("_state")
-    assert got == want
-    assert len(prepared.related_list) == 3 and len(prepared.tag_list) == 3
-    assert pages.published_page.fetch(slug="inesistente") == []
-
-
-def test_prepared_article_query_applies_the_published_rule_at_each_call(client):
-    """The compiled query's "now" is the time of each request, not of its compilation."""
+def test_article_query_applies_the_published_rule_at_each_call(client):
+    """The published rule is applied with the time of each request."""
     soon = timezone.now() + timedelta(seconds=2)
     section = SectionFactory()
     scheduled = ArticleFactory(section=section, publish_at=soon)

@@ -67,7 +67,7 @@ def reader(client):
 def test_a_deadlock_answers_503_and_keeps_its_traceback_in_the_log(reader, db, caplog):
     """The connection is fine: no outage, so Django's error log (with traceback) stays."""
     with mock.patch(
-        "articles.context_processors.snapshot",
+        "articles.models.Publisher.load",
         side_effect=OperationalError("deadlock detected"),
     ):
         with caplog.at_level(logging.WARNING):
@@ -81,7 +81,7 @@ def test_a_deadlock_answers_503_and_keeps_its_traceback_in_the_log(reader, db, c
 
 
 def test_a_bug_is_still_a_500(reader, db):
-    with mock.patch("articles.context_processors.snapshot", side_effect=ValueError("bug")):
+    with mock.patch("articles.models.Publisher.load", side_effect=ValueError("bug")):
         response = reader.get("/")
 
     assert response.status_code == 500

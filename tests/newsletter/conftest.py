@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiosmtpd.controller import Controller
 
-from newsletter.models import Subscriber
+from newsletter.models import Newsletter, Subscriber
 
 
 def free_port() -> int:
@@ -25,6 +25,7 @@ class Sink:
     """What the SMTP server accepted, plus knobs to make it misbehave."""
 
     messages: list = field(default_factory=list)
+    envelope_senders: list = field(default_factory=list)
     refuse: set = field(default_factory=set)  # Addresses answered 550 at RCPT.
     on_data: object = None  # Called with the recipient before DATA is accepted.
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -46,6 +47,7 @@ class Sink:
                 return verdict
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.arrived:
+            self.envelope_senders.append(envelope.mail_from)
             self.messages.append(parsed)
             self.arrived.notify_all()
         return "250 OK"
@@ -89,3 +91,22 @@ def make_subscribers(count: int, *, prefix: str = "lettore", **fields) -> list[S
     return Subscriber.objects.bulk_create(
         Subscriber(email=f"{prefix}{n}@example.org", **fields) for n in range(count)
     )
+
+
+@pytest.fixture
+def daily() -> Newsletter:
+    """The default newsletter the migration creates (flushed by transactional tests)."""
+    newsletter, _ = Newsletter.objects.get_or_create(
+        slug="sanita33-daily",
+        defaults={"name": "Sanità33 Daily", "is_default": True, "cadence": "daily"},
+    )
+    return newsletter
+
+
+@pytest.fixture
+def farmaci() -> Newsletter:
+    newsletter, _ = Newsletter.objects.get_or_create(
+        slug="farmaci",
+        defaults={"name": "Farmaci", "cadence": "weekly", "requires_approval": False},
+    )
+    return newsletter

@@ -170,7 +170,8 @@ def test_personalised_edition_sends_each_reader_only_their_topics(settings):
     assert skipped.status == "skipped"
 
 
-def test_an_article_unpublished_after_composing_is_not_sent(settings):
+def test_an_article_unpublished_after_scheduling_is_not_sent(settings):
+    """The send checked it; withdrawn before the scheduled start, it is left out."""
     from django.core import mail
 
     kept = ArticleFactory(title="Resta")
@@ -178,11 +179,13 @@ def test_an_article_unpublished_after_composing_is_not_sent(settings):
     edition = Edition.objects.create(subject="Ritiro")
     EditionArticle.objects.create(edition=edition, article=kept, position=0)
     EditionArticle.objects.create(edition=edition, article=withdrawn, position=1)
+    make_subscribers(1)
+    with override_settings(TASKS=QUEUED_TASKS):
+        services.edition_schedule(edition=edition, when=timezone.now() + timedelta(minutes=5))
     withdrawn.status = "unpublished"
     withdrawn.save()
-    make_subscribers(1)
 
-    start(edition)
+    services.edition_start(edition=edition, force=True)
 
     assert "Resta" in mail.outbox[0].body
     assert "Ritirato dopo" not in mail.outbox[0].body

@@ -285,3 +285,16 @@ def test_an_old_link_of_a_confirmed_reader_says_they_are_in(client, settings):
 
     assert page.status_code == 200
     assert "Iscrizione confermata" in page.content.decode()
+
+
+def test_a_repeated_signup_within_the_hour_never_claims_a_mail_was_sent(client):
+    """No mail leaves the second time, so the page must not say one did; it says when to retry."""
+    first = signup(client, "fretta@example.org").content.decode()
+    second = signup(client, "fretta@example.org").content.decode()
+
+    assert len(mail.outbox) == 1
+    text = re.sub(r"<[^>]+>", "", second)
+    assert "appena scritto" not in text
+    assert "riprova tra un'ora" in text
+    # The same words whether or not a mail left: the page reveals nothing.
+    assert first == second

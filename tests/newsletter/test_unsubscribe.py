@@ -57,14 +57,16 @@ def test_tampered_or_foreign_tokens_change_nothing(client, subscriber):
     assert set(Subscriber.objects.values_list("status", flat=True)) == {"confirmed"}
 
 
-def test_preferences_change_topics_and_pause(client, subscriber):
+def test_preferences_change_topics_and_pause(client, subscriber, daily):
     SectionFactory(name="Salute")
     policy = SectionFactory(name="Politica sanitaria")
     url = f"/newsletter/preferenze/{tokens.manage_token(subscriber.key)}/"
     page = client.get(url)
     assert "Salute" in page.content.decode()
 
-    response = client.post(url, {"topics": [policy.pk], "paused": "on", "save": ""})
+    response = client.post(
+        url, {"newsletters": [daily.pk], "topics": [policy.pk], "paused": "on", "save": ""}
+    )
 
     assert "Preferenze salvate" in response.content.decode()
     subscriber.refresh_from_db()
@@ -74,7 +76,7 @@ def test_preferences_change_topics_and_pause(client, subscriber):
     assert subscriber.is_active() is False
     assert not Subscriber.objects.active().exists()
 
-    client.post(url, {"save": ""})
+    client.post(url, {"newsletters": [daily.pk], "save": ""})
     subscriber.refresh_from_db()
     assert (subscriber.paused, subscriber.all_topics) == (False, True)
 
@@ -106,15 +108,19 @@ def test_erasure_kills_every_old_link_and_keeps_anonymous_proof(client):
     assert client.post(f"/newsletter/disiscrizione/{token}/").status_code == 400
 
 
-def test_page_queries(client, subscriber, django_assert_num_queries):
-    """Signup, confirm and preferences pages each read what they show, once."""
+def test_page_queries(client, subscriber, daily, django_assert_num_queries):
+    """Signup, confirm and preferences pages each read what they show, once.
+
+    Signup: sections, newsletters. Preferences: the subscriber, sections, and
+    newsletters with the subscriber's choice in one query.
+    """
     SectionFactory()
     client.get("/newsletter/privacy/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/newsletter/")
     with django_assert_num_queries(1):
         client.get(f"/newsletter/conferma/{tokens.confirm_token(subscriber.key)}/")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(f"/newsletter/preferenze/{tokens.manage_token(subscriber.key)}/")
 
 

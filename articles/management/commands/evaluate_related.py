@@ -2,8 +2,10 @@
 
 Rebuilds the index and every published article's list (the same code the
 background task runs), then prints precision@k (share of the top k that carry
-the source article's label), coverage and per-article compute time. The last
-line is exactly `precision@K: 0.xxx` so scripts can read it.
+the source article's label), coverage and per-article compute time, next to the
+TF-IDF cosine baseline (articles/related_eval.py) computed in the same run on
+the same articles, so every figure is read against it. The last line is
+exactly `precision@K: 0.xxx` so scripts can read it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import related
+from articles import related, related_eval
 from articles.models import ArticleLabel, RelatedArticle
 
 SAMPLE = 300
@@ -29,8 +31,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", type=int, default=2, help="Processi per il ricalcolo (default 2)."
         )
+        parser.add_argument(
+            "--without",
+            action="append",
+            default=[],
+            choices=sorted(related.RULES),
+            metavar="RULE",
+            help="Misura senza questa regola (ripetibile): " + ", ".join(sorted(related.RULES)),
+        )
+        parser.add_argument(
+            "--no-baseline",
+            action="store_true",
+            help="Salta il confronto TF-IDF (lento oltre qualche migliaio di articoli).",
+        )
 
-    def handle(self, *args, k: int, workers: int, verbosity: int, **options):
+    def handle(self, *args, k: int, workers: int, without: list[str], no_baseline: bool, **options):
+        if without:
+            self.stdout.write(f"rules switched off: {', '.join(without)}")
+        with related.rules_off(without):
+            self.evaluate(k=k, workers=workers, no_baseline=no_baseline)
+
+    def evaluate(self, *, k: int, workers: int, no_baseline: bool) -> None:
         if k < 1 or k > related.STORED_LIMIT:
             raise CommandError(f"-k deve essere tra 1 e {related.STORED_LIMIT}.")
         labels = dict(ArticleLabel.objects.values_list("article_id", "label"))
@@ -69,6 +90,19 @@ class Command(BaseCommand):
         ms.sort()
         p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
         self.stdout.write(f"articles: {total} (labelled {evaluated})")
+        if not no_baseline:
+            evaluated_labels = {pk: label for pk, label in labels.items() if pk in published}
+            tick = time.perf_counter()
+            baseline = related_eval.tfidf_baseline(sorted(published), max(cutoffs))
+            seconds = time.perf_counter() - tick
+            figures = " ".join(
+                f"precision@{c}: {related_eval.precision(baseline, evaluated_labels, c):.3f}"
+                for c in cutoffs
+            )
+            self.stdout.write(
+                f"baseline TF-IDF cosine (title x2 + standfirst + body, sublinear tf): "
+                f"{figures} ({seconds:.1f} s)"
+            )
         self.stdout.write(f"coverage@{k}: {covered / evaluated:.3f}")
         self.stdout.write(
             f"compute+store ms per article p50: {statistics.median(ms):.1f} p95: {p95:.1f} "

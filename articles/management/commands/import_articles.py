@@ -34,7 +34,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
 
-from articles.importing import EARLIEST_YEAR, LATEST_YEAR, Catalog, CatalogError, Progress
+from articles.importing import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Catalog,
+    CatalogError,
+    Progress,
+    analyze_imported,
+)
 from articles.models import Article, ArticleAuthor, ArticleLabel, ArticlePerson
 from articles.sanitize import clean_html
 from articles.search import ensure_configuration, update_search_vectors
@@ -504,6 +511,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{seen} righe valide; nulla è stato scritto (--dry-run).")
             return
+        analyze_imported()
         if verbosity >= 1:
             self.stdout.write(
                 f"{seen} articoli letti in {elapsed:.1f} s: {totals.created} nuovi, "

@@ -22,17 +22,23 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
-from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import ParseError, iterparse
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles.importing import EARLIEST_YEAR, LATEST_YEAR, Catalog, CatalogError, unique_slug
+from articles.importing import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    Catalog,
+    CatalogError,
+    analyze_imported,
+    unique_slug,
+)
 from articles.models import STANDFIRST_MAX_LENGTH, Article, ArticleAuthor, ArticleRedirect
 from articles.sanitize import clean_html
 from articles.search import update_search_vectors
@@ -130,6 +136,8 @@ class Command(BaseCommand):
             raise CommandError(f"impossibile leggere {file}: {exc.strerror}") from None
         except CatalogError as exc:
             raise CommandError(f"{exc}; nulla è stato importato") from None
+        if not dry_run:
+            analyze_imported()
         if verbosity >= 1:
             c, created = self.counts, self.catalog.created
             self.stdout.write(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_article_live_index'),
+        ('articles', '0012_pro_article_audience'),
     ]
 
     operations = [
