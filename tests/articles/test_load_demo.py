@@ -53,6 +53,8 @@ def test_load_demo_builds_a_complete_newsroom(one_image_per_section):
     for article in Article.objects.all():
         assert article.lead_image_alt and article.lead_image_credit
         assert article.lead_image_renditions[-1]["source"] == article.lead_image.name
+        # Discover-ready: the largest rendition is at least 1200 px wide.
+        assert article.lead_image_renditions[-1]["width"] >= 1200
     article = Article.objects.first()
     with default_storage.open(article.lead_image.name) as file, Image.open(file) as image:
         assert image.size == (1600, 900)

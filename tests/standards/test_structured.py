@@ -150,3 +150,13 @@ def test_kind_label_is_visible_and_in_the_markup(client, kind, sponsored, label,
     assert doc.xpath('string(//p[contains(@class, "story__kind")])').strip() == label
     news = by_type(items(client, article.get_absolute_url()))[schema_type]
     assert news["genre"] == label
+
+
+def test_pages_allow_large_image_previews_unless_noindex(client):
+    """Google Discover shows large images only with max-image-preview:large."""
+    article = ArticleFactory()
+    for path in ("/", article.get_absolute_url(), "/trasparenza/"):
+        doc = lxml_html.fromstring(client.get(path).content)
+        assert doc.xpath('//meta[@name="robots"]/@content') == ["max-image-preview:large"], path
+    doc = lxml_html.fromstring(client.get("/cerca/?q=diabete").content)
+    assert doc.xpath('//meta[@name="robots"]/@content') == ["noindex, follow"]
