@@ -57,7 +57,8 @@ def test_a_3150_character_search_gets_an_italian_414_page(server):
 
 
 @pytest.mark.slow
-def test_a_long_search_within_the_limit_reaches_the_site(server):
-    response = raw_get(server, "/cerca/?q=" + "a" * 3150)
+def test_a_long_request_within_the_limit_reaches_the_site(server):
+    # /healthz: the child has no collected static files for HTML pages.
+    response = raw_get(server, "/healthz?q=" + "a" * 3150)
     head = response.partition(b"\r\n\r\n")[0]
     assert head.startswith(b"HTTP/1.1 200 ")
