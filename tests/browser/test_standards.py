@@ -66,7 +66,8 @@ def test_reader_files_a_rettifica_the_editor_accepts_it_and_the_notice_shows(
     editor.wait_for_url(re.compile(re.escape(admin_path())))
     editor.goto(site.url + admin_path("standards/correctionrequest/"))
     assert "mancano 47 ore" in editor.locator("#result_list").inner_text()
-    editor.get_by_role("link", name=re.compile("Mario Rossi")).first.click()
+    editor.locator("#result_list tbody tr").first.locator("th a").click()
+    editor.get_by_text("Mario Rossi").first.wait_for()
     editor.locator("#id_decision").select_option("accept")
     editor.locator("#id_notice").fill(
         "Rettifica: l'associazione ha sostenuto le nuove linee guida fin dalla consultazione."
