@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +31,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from articles import services
+from articles import freshness, services
 from articles.forms import ArticleAdminForm
 from articles.models import (
     Article,
@@ -200,13 +201,41 @@ class PrefillMixin:
 # Inlines ------------------------------------------------------------------
 
 
+class BylineFormSet(BaseInlineFormSet):
+    """Nobody signs as a colleague: a journalist adds herself or a shared byline."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            author = form.cleaned_data.get("author") if form.has_changed() else None
+            if author is not None and not services.may_sign_as(self.user, author):
+                form.add_error(
+                    "author",
+                    _(
+                        "Puoi firmare solo con la tua firma o con una firma collettiva "
+                        "(es. «Redazione»): %(name)s la aggiunge un caporedattore."
+                    )
+                    % {"name": author.name},
+                )
+
+
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     extra = 0
     verbose_name = _("firma")
     verbose_name_plural = _("Firme (nell'ordine in cui compaiono)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new article opens with the writer's byline already in place.
+        return 1 if obj is None else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
 
 
 class ArticlePersonInline(admin.TabularInline):
@@ -564,9 +593,17 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
             ],
         )
         if not change and not article.article_authors.exists():
-            author = Author.objects.filter(user=request.user).first()
-            if author is not None:
-                ArticleAuthor.objects.create(article=article, author=author)
+            ArticleAuthor.objects.create(
+                article=article, author=services.author_for_user(request.user)
+            )
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Only on the blank form: posted back unchanged, an initial row would
+        # count as untouched and be dropped.
+        if isinstance(inline, ArticleAuthorInline) and request.method == "GET" and obj.pk is None:
+            kwargs["initial"] = [{"author": services.author_for_user(request.user).pk}]
+        return kwargs
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = Version.objects.filter(pk=version_id, object_id=unquote(object_id)).first()
@@ -764,8 +801,39 @@ class ArticleAdmin(PrefillMixin, VersionAdmin):
 # Other models -------------------------------------------------------------
 
 
+class PurgeOnSaveMixin:
+    """Admin of something readers see outside the article services: saving or
+    deleting it purges the pages showing it (articles/freshness.py)."""
+
+    def cache_tags(self, obj) -> list[str]:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        freshness.content_changed(*self.cache_tags(obj))
+
+    def delete_model(self, request, obj):
+        freshness.content_changed(*self.cache_tags(obj))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            freshness.content_changed(*self.cache_tags(obj))
+        super().delete_queryset(request, queryset)
+
+
+class BylineTagsMixin(PurgeOnSaveMixin):
+    """Authors and people: their page, and every article naming them."""
+
+    prefix = ""
+
+    def cache_tags(self, obj):
+        ids = obj.articles.values_list("pk", flat=True)
+        return [f"{self.prefix}-{obj.pk}", *(f"article-{pk}" for pk in ids)]
+
+
 @admin.register(Section)
-class SectionAdmin(PrefillMixin, admin.ModelAdmin):
+class SectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
@@ -775,9 +843,13 @@ class SectionAdmin(PrefillMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     fields = ["name", "slug", "parent", "description", "position", "is_active"]
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the navigation and every breadcrumb
+
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "author"
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "role", "user", "email"]
     list_select_related = ["user"]
@@ -789,9 +861,35 @@ class AuthorAdmin(admin.ModelAdmin):
         (_("Contatti e profili"), {"fields": ["email", "website_url", "x_url", "linkedin_url"]}),
     ]
 
+    def has_change_permission(self, request, obj=None):
+        # Journalists keep their own profile (bio, photo, links) up to date.
+        if not super().has_change_permission(request, obj):
+            return False
+        return (
+            obj is None
+            or request.user.has_perm("articles.edit_any_article")
+            or obj.user_id == request.user.pk
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("articles.edit_any_article"):
+            return []
+        return ["user"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The byline picker offers a journalist only the bylines she may use.
+        if (
+            request.path == reverse("admin:autocomplete")
+            and request.GET.get("model_name") == "articleauthor"
+            and not request.user.has_perm("articles.edit_any_article")
+        ):
+            queryset = queryset.filter(models.Q(user=request.user) | models.Q(user__isnull=True))
+        return super().get_search_results(request, queryset, search_term)
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(BylineTagsMixin, admin.ModelAdmin):
+    prefix = "person"
     list_display = ["name", "role", "organisation"]
     search_fields = ["name", "organisation", "role"]
     prepopulated_fields = {"slug": ["name"]}
@@ -799,7 +897,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publisher)
-class PublisherAdmin(admin.ModelAdmin):
+class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     fieldsets = [
         (_("Testata"), {"fields": ["site_name", "tagline", "logo"]}),
@@ -837,18 +935,24 @@ class PublisherAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Publisher.objects.exists()
 
+    def cache_tags(self, obj):
+        return [freshness.SITE]  # the masthead and footer
+
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Correction)
-class CorrectionAdmin(PrefillMixin, admin.ModelAdmin):
+class CorrectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
     list_display = ["created_at", "article", "kind", "note"]
     list_filter = ["kind"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["note", "article__title"]
     date_hierarchy = "created_at"
+
+    def cache_tags(self, obj):
+        return [f"article-{obj.article_id}", "sitemap"]
 
 
 @admin.register(ArticleRedirect)

@@ -7,6 +7,7 @@ full standfirst, the byline and the lead image (enclosure plus media:content).
 from __future__ import annotations
 
 import mimetypes
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -17,8 +18,12 @@ from taggit.models import Tag
 
 from articles import pages
 from articles.models import Article, Author, Publisher, Section
+from edgecache.tags import model_tags, tag
 
 FEED_SIZE = 30
+# The articles of the feed being built, for its cache tags (one Feed instance
+# serves every request, so nothing per request can live on it).
+_shown: ContextVar[list | None] = ContextVar("feed_items", default=None)
 MEDIA_NS = "http://search.yahoo.com/mrss/"
 
 
@@ -84,9 +89,25 @@ class ArticleFeed(Feed):
     def filter_articles(self, queryset, obj):
         return queryset
 
+    def list_tag(self, obj) -> str:
+        return "feed"
+
+    def get_feed(self, obj, request):
+        token = _shown.set([])
+        try:
+            feed = super().get_feed(obj, request)
+            tag(request, self.list_tag(obj), *model_tags("article", _shown.get()))
+        finally:
+            _shown.reset(token)
+        return feed
+
     def items(self, obj):
         published = self.filter_articles(Article.objects.published().indexable(), obj)
-        return pages.cards(published.newest_first())[:FEED_SIZE]
+        items = list(pages.cards(published.newest_first())[:FEED_SIZE])
+        shown = _shown.get()
+        if shown is not None:
+            shown.extend(items)
+        return items
 
     def item_title(self, item):
         return f"[Contenuto sponsorizzato] {item.title}" if item.is_sponsored else item.title
@@ -138,6 +159,9 @@ def _image_type(name: str) -> str:
 class SectionFeed(ArticleFeed):
     url_name = "section"
 
+    def list_tag(self, obj):
+        return f"section-{obj.pk}"
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug, is_active=True)
 
@@ -150,6 +174,9 @@ class SectionFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     url_name = "tag"
+
+    def list_tag(self, obj):
+        return f"tag-{obj.pk}"
 
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
@@ -166,6 +193,9 @@ class TagFeed(ArticleFeed):
 
 class AuthorFeed(ArticleFeed):
     url_name = "author"
+
+    def list_tag(self, obj):
+        return f"author-{obj.pk}"
 
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)

@@ -5,15 +5,25 @@ from __future__ import annotations
 from ckeditor_uploader.fields import RichTextUploadingFormField
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from articles.sanitize import same_html
 from articles.services import stale_version_message
+from articles.slugs import ARTICLE_SLUG_LENGTH, slug_at_word
 from readers.professions import Profession
 
 
+class RichTextBodyField(RichTextUploadingFormField):
+    """Changed only when the sanitised text differs: CKEditor's own layout is no edit."""
+
+    def has_changed(self, initial, data):
+        return not same_html(initial, data)
+
+
 class ArticleAdminForm(forms.ModelForm):
-    body = RichTextUploadingFormField(config_name="default", required=False, label=_("Testo"))
+    body = RichTextBodyField(config_name="default", required=False, label=_("Testo"))
     # The version this form was loaded with; a save against a newer one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     material_update = forms.BooleanField(
@@ -59,6 +69,18 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "loaded_version" in self.fields and self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        from_title = slugify(self.cleaned_data.get("title", ""))
+        # The admin copies the headline into the address up to 250 characters,
+        # cutting wherever it stops: a new address from the title ends at a
+        # whole word. A published address is never moved behind the editor's back.
+        if self.instance.pk is not None and "slug" not in self.changed_data:
+            return slug
+        if slug and from_title.startswith(slug):
+            return slug_at_word(from_title, min(len(slug), ARTICLE_SLUG_LENGTH))
+        return slug
 
     def clean(self):
         cleaned = super().clean()

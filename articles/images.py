@@ -296,6 +296,7 @@ def renditions_current(article) -> bool:
 
 def ensure_lead_image_renditions(article) -> list[dict]:
     """The article's renditions, made now (once) if missing or made for an older image."""
+    from articles.freshness import content_changed
     from articles.models import Article
 
     if not article.lead_image:
@@ -304,9 +305,12 @@ def ensure_lead_image_renditions(article) -> list[dict]:
         return article.lead_image_renditions
     renditions = make_renditions(article.lead_image.name)
     # Conditional: a newer image saved meanwhile keeps its own renditions.
-    Article.objects.filter(pk=article.pk, lead_image=article.lead_image.name).update(
+    updated = Article.objects.filter(pk=article.pk, lead_image=article.lead_image.name).update(
         lead_image_renditions=renditions
     )
+    if updated:
+        # Pages showing the image now offer the smaller sizes (srcset).
+        content_changed(f"article-{article.pk}")
     article.lead_image_renditions = renditions
     return renditions
 

@@ -7,16 +7,15 @@ hundreds), so a long import asks the database about each name once.
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
-from typing import TextIO
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import OutputWrapper
 from django.db import connection
-from django.utils.text import slugify
 from psycopg import sql
 from taggit.models import Tag, TaggedItem
 
+from articles.freshness import site_changed
 from articles.models import (
     RESERVED_SLUGS,
     Article,
@@ -27,15 +26,16 @@ from articles.models import (
     Person,
     Section,
 )
+from articles.slugs import slug_at_word
 
 
 class Progress:
     """A progress line on stderr: redrawn in place on a terminal, every 10% otherwise."""
 
-    def __init__(self, total_bytes: int, *, verbosity: int = 1, stream: TextIO | None = None):
+    def __init__(self, total_bytes: int, *, verbosity: int = 1, stream: OutputWrapper):
         self.total = max(total_bytes, 1)
         self.enabled = verbosity >= 1
-        self.stream = stream or sys.stderr
+        self.stream = stream  # a command's self.stderr
         self.tty = self.stream.isatty()
         self.started = time.monotonic()
         self.next_step = 0.1
@@ -53,17 +53,17 @@ class Progress:
             f"[{'#' * filled}{'.' * (30 - filled)}] {share:6.1%}  "
             f"{articles} articoli  {articles / elapsed:.0f}/s"
         )
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
+        self.stream.write(("\r" + line) if self.tty else line + "\n", ending="")
         self.stream.flush()
 
     def finish(self) -> None:
         if self.enabled and self.tty:
-            self.stream.write("\n")
+            self.stream.write("\n", ending="")
             self.stream.flush()
 
 
 def unique_slug(model, base: str, *, max_length: int = 150, exclude_pk=None) -> str:
-    base = (slugify(base) or "senza-titolo")[:max_length].strip("-")
+    base = slug_at_word(base, max_length) or "senza-titolo"
     if model is Section and base in RESERVED_SLUGS:
         base = f"{base}-sezione"
     slug, n = base, 2
@@ -125,10 +125,12 @@ class Catalog:
                 external_id=external_id,
             )
             self.created["sections"] += 1
+            site_changed()  # the navigation may list it
         elif name is not None and (section.name, section.parent_id) != (name[:100], parent_id):
             section.name = name[:100]
             section.parent_id = parent_id
             section.save(update_fields=["name", "parent"])
+            site_changed()
         if name is None:
             self.placeholders.add(key)
         else:

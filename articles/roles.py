@@ -20,7 +20,7 @@ JOURNALIST_PERMISSIONS = {
         "relatedpin": ["add", "change", "delete", "view"],
         "relatedexclusion": ["add", "change", "delete", "view"],
         "person": ["add", "change", "view"],
-        "author": ["view"],
+        "author": ["change", "view"],
         "section": ["view"],
         "correction": ["view"],
         "articleevent": ["view"],

@@ -8,6 +8,8 @@ rel="noopener".
 
 from __future__ import annotations
 
+import re
+
 import nh3
 
 ALLOWED_TAGS = {
@@ -45,4 +47,19 @@ def clean_html(html: str | None) -> str:
         allowed_classes={"figure": ALIGN_CLASSES, "img": ALIGN_CLASSES},
         link_rel="noopener",
         strip_comments=True,
+    )
+
+
+# Whitespace next to a block tag is layout (CKEditor indents its output), never text.
+_BLOCK_SPACE = re.compile(
+    r"\s*(</?(?:p|h[2-4]|ul|ol|li|blockquote|figure|figcaption|table|caption|thead|tbody"
+    r"|tfoot|tr|th|td|hr|br)\b[^>]*>)\s*"
+)
+
+
+def same_html(first: str | None, second: str | None) -> bool:
+    """Whether two bodies are the same once sanitised: what readers would get is equal."""
+    return (
+        _BLOCK_SPACE.sub(r"\1", clean_html(first)).strip()
+        == _BLOCK_SPACE.sub(r"\1", clean_html(second)).strip()
     )

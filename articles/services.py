@@ -23,10 +23,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from reversion.models import Revision
 
+from articles.freshness import article_changing
+from articles.importing import unique_slug
 from articles.models import (
     STANDFIRST_MAX_LENGTH,
     Article,
@@ -36,6 +37,7 @@ from articles.models import (
     Author,
     Correction,
 )
+from articles.slugs import ARTICLE_SLUG_LENGTH
 
 
 class PublishCheckFailed(Exception):
@@ -88,9 +90,29 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
+def author_for_user(user) -> Author:
+    """The staff user's byline, created from their name the first time it is needed."""
+    author = Author.objects.filter(user=user).first()
+    if author is not None:
+        return author
+    name = user.get_full_name().strip() or user.get_username()
+    return Author.objects.create(
+        user=user, name=name, slug=unique_slug(Author, name), role=_("Giornalista")
+    )
+
+
+def may_sign_as(user, author: Author) -> bool:
+    """Editors sign as anyone; others as themselves or a shared byline («Redazione»)."""
+    if user is None or user.has_perm("articles.edit_any_article"):
+        return True
+    return author.user_id is None or author.user_id == user.pk
+
+
 def publish_problems(article: Article) -> list[str]:
     """What stops the article from being published, empty when it is ready."""
     problems = []
+    if not article.article_authors.exists():
+        problems.append(_("L'articolo non ha nessuna firma."))
     if article.lead_image and not article.lead_image_alt.strip():
         problems.append(_("L'immagine principale non ha il testo alternativo."))
     standfirst = article.standfirst.strip()
@@ -119,8 +141,13 @@ def forbidden_publication(article: Article) -> list[str]:
 
 
 def _lock(article: Article) -> None:
-    """Reload the row under a lock: concurrent workflow writes queue up here."""
+    """Reload the row under a lock: concurrent workflow writes queue up here.
+
+    What readers saw of it is noted then, so the pages the change makes stale
+    are purged when it commits (articles/freshness.py).
+    """
     article.refresh_from_db(from_queryset=Article.objects.select_for_update())
+    article_changing(article)
 
 
 def _save(article: Article, *, by, action: str, note: str = "", comment: str) -> None:
@@ -260,6 +287,7 @@ def article_record_corrections(*, article: Article, by, corrections: list[Correc
     if not corrections:
         return
     with transaction.atomic():
+        article_changing(article)
         for correction in corrections:
             ArticleEvent.objects.create(
                 article=article, action="correct", user=by, note=correction.note
@@ -294,6 +322,7 @@ def article_update(
         if not claimed:
             current = Article.objects.select_related("last_modified_by").get(pk=article.pk)
             raise StaleVersion(current)
+        article_changing(article)
         old_slug, old_section = (
             Article.objects.filter(pk=article.pk).values_list("slug", "section__slug").get()
         )
@@ -352,14 +381,14 @@ def articles_publish(
 def article_create_draft(
     *, by, title: str, section, standfirst: str = "", body: str = ""
 ) -> Article:
-    """A new draft signed by its writer (when they have an Author profile).
+    """A new draft signed by its writer (their Author profile, made if missing).
 
     The desk calls this when a journalist starts writing an assignment.
     """
     with transaction.atomic(), reversion.create_revision():
         article = Article(
             title=title,
-            slug=_free_slug(title),
+            slug=unique_slug(Article, title, max_length=ARTICLE_SLUG_LENGTH),
             section=section,
             standfirst=standfirst,
             body=body,
@@ -368,24 +397,10 @@ def article_create_draft(
             last_modified_by=by,
         )
         article.save()
-        author = Author.objects.filter(user=by).first() if by is not None else None
-        if author is not None:
-            ArticleAuthor.objects.create(article=article, author=author)
+        if by is not None:
+            ArticleAuthor.objects.create(article=article, author=author_for_user(by))
         ArticleEvent.objects.create(article=article, action="create", user=by)
         if by is not None:
             reversion.set_user(by)
         reversion.set_comment(_("Bozza creata"))
     return article
-
-
-def _free_slug(title: str, max_length: int = 80) -> str:
-    """A slug for `title` cut at a word boundary, with -2, -3… when taken."""
-    base = slugify(title)[:max_length]
-    if "-" in base and len(slugify(title)) > max_length:
-        base = base.rsplit("-", 1)[0]
-    base = base or "articolo"
-    slug, n = base, 1
-    while Article.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug

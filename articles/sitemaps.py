@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from articles.models import Article, Section
+from edgecache.tags import tag
 from standards.robots import ai_crawler_rules
 
 # Small enough that a page is quick to build (a crawler reads them all anyway).
@@ -98,6 +99,7 @@ SITEMAPS = {"pagine": PagesSitemap, "articoli": ArticleSitemap}
 
 def index(request):
     """The sitemap index: one entry per page of each sitemap (one COUNT each)."""
+    tag(request, "sitemap")
     base = settings.SITE_URL
     entries = []
     for name, sitemap_class in SITEMAPS.items():
@@ -118,6 +120,7 @@ def index(request):
 
 
 def section(request, section):
+    tag(request, "sitemap")
     if section == "articoli":
         return articles_page(request)
     return sitemap_views.sitemap(request, SITEMAPS, section=section)
@@ -170,6 +173,7 @@ def articles_page(request):
 
 
 def news(request):
+    tag(request, "sitemap")
     return sitemap_views.sitemap(
         request,
         {"news": NewsSitemap},

@@ -33,6 +33,7 @@ from articles.search import (
     suggest,
 )
 from articles.templatetags.articles import mese_it
+from edgecache.tags import model_tags, tag
 from readers.access import audience_label
 
 PAGE_SIZE = 20
@@ -85,11 +86,14 @@ class HomeView(TemplateView):
             for section in sections
         ]
         publisher = Publisher.load()
+        latest = fresh("latest", HOME_LATEST)
+        shown = [*top, *latest, *(a for block in section_blocks for a in block["articles"])]
+        tag(self.request, "home", *model_tags("article", shown))
         return super().get_context_data(
             structured_data=home_structured_data(publisher),
             lead=top[0] if top else None,
             top_stories=top[1:],
-            latest=fresh("latest", HOME_LATEST),
+            latest=latest,
             section_blocks=[block for block in section_blocks if block["articles"]],
             **kwargs,
         )
@@ -98,6 +102,15 @@ class HomeView(TemplateView):
 class PaginatedListView(ListView):
     paginate_by = PAGE_SIZE
     context_object_name = "articles"
+
+    def list_tags(self) -> list[str]:
+        """The cache tags of the list itself (its membership and order)."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tag(self.request, *self.list_tags(), *model_tags("article", context["articles"]))
+        return context
 
 
 class SectionView(PaginatedListView):
@@ -119,6 +132,9 @@ class SectionView(PaginatedListView):
         self.in_section = Article.objects.published().in_section(section)
         return pages.NewestCards(self.in_section)
 
+    def list_tags(self):
+        return [f"section-{self.section.pk}"]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         featured = None
@@ -130,6 +146,7 @@ class SectionView(PaginatedListView):
             )
         if featured is not None:  # shown once, on top
             context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
+            tag(self.request, f"article-{featured.pk}")
         context.update(section=self.section, subsections=self.subsections, featured=featured)
         context["structured_data"] = structured.collection_page(
             Publisher.load(),
@@ -167,10 +184,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         related = []
+        tag(self.request, f"article-{article.pk}")
         if article.related_enabled:
             # Until the stored list is filled, the section's newest articles stand in.
             rows = article.related_list or article.section_newest
             related = [pages.RelatedCard.from_row(row) for row in rows]
+            tag(self.request, f"related-{article.pk}")
+            if not article.related_list:
+                tag(self.request, f"section-{article.section_id}")
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
         context = super().get_context_data(
             related=related,
@@ -347,6 +368,9 @@ class AuthorView(PaginatedListView):
             Article.objects.published().filter(article_authors__author=self.author)
         )
 
+    def list_tags(self):
+        return [f"author-{self.author.pk}"]
+
     def get_context_data(self, **kwargs):
         data = structured.profile_page(
             Publisher.load(),
@@ -365,6 +389,9 @@ class PersonView(PaginatedListView):
             Article.objects.published().filter(article_people__person=self.person)
         )
 
+    def list_tags(self):
+        return [f"person-{self.person.pk}"]
+
     def get_context_data(self, **kwargs):
         data = structured.profile_page(
             Publisher.load(),
@@ -380,6 +407,9 @@ class TagView(PaginatedListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return pages.NewestCards(Article.objects.published().filter(tags=self.tag))
+
+    def list_tags(self):
+        return [f"tag-{self.tag.pk}"]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -401,6 +431,9 @@ class ArchiveMonthView(PaginatedListView):
         start = timezone.make_aware(datetime.combine(self.month, time.min))
         end = timezone.make_aware(datetime.combine(date(year, month, last_day), time.max))
         return pages.NewestCards(Article.objects.published().filter(publish_at__range=(start, end)))
+
+    def list_tags(self):
+        return [f"archive-{self.month:%Y-%m}"]
 
     def get_context_data(self, **kwargs):
         previous = (self.month - timedelta(days=1)).replace(day=1)

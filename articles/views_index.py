@@ -21,6 +21,7 @@ from articles import structured
 from articles.models import Article, Author, Person, Publisher
 from articles.querysets import published_q
 from articles.templatetags.articles import MONTHS
+from edgecache.tags import tag
 
 
 class IndexPage(TemplateView):
@@ -30,6 +31,9 @@ class IndexPage(TemplateView):
     description = ""
 
     def get_context_data(self, **kwargs):
+        # Counts change whenever an article joins or leaves the published set,
+        # which purges the sitemap's tag too (articles/freshness.py).
+        tag(self.request, "sitemap")
         context = super().get_context_data(**kwargs)
         context["structured_data"] = structured.collection_page(
             Publisher.load(),

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from desk.models import Assignment
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     change_form_template = "desk/assignment_change_form.html"
-    list_display = ["title", "section", "assignee", "due_at", "state_label", "article_link"]
+    list_display = ["title", "section", "assignee_name", "due", "state_label", "article_link"]
     list_filter = ["state", "section", "assignee", "due_at"]
     list_select_related = ["section__parent", "assignee", "article"]
     search_fields = ["title", "notes"]
@@ -42,6 +44,19 @@ class AssignmentAdmin(admin.ModelAdmin):
         if obj is None or is_editor(request.user):
             return allowed
         return allowed and obj.assignee_id == request.user.pk
+
+    @admin.display(description=_("assegnata a"), ordering="assignee__first_name")
+    def assignee_name(self, obj):
+        if obj.assignee is None:
+            return "—"
+        return obj.assignee.get_full_name() or obj.assignee.get_username()
+
+    @admin.display(description=_("consegna"), ordering="due_at")
+    def due(self, obj):
+        when = date_format(timezone.localtime(obj.due_at), "D j F, H:i").lower()
+        if obj.is_open() and obj.due_at < timezone.now():
+            return format_html('{} · <strong class="desk-late">{}</strong>', when, _("in ritardo"))
+        return when
 
     @admin.display(description=_("stato"), ordering="state")
     def state_label(self, obj):

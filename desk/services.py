@@ -194,7 +194,13 @@ def autosave_offer(*, user, article: Article | None) -> AutosaveDraft | None:
     it is text this user typed and never saved.
     """
     draft = AutosaveDraft.objects.filter(user=user, article=article).first()
-    if draft is None or article is None:
+    if draft is None:
+        return None
+    if article is None:
+        # The copy of a new article's form is superseded once they create an article.
+        if Article.objects.filter(created_by=user, created_at__gte=draft.saved_at).exists():
+            draft.delete()
+            return None
         return draft
     stale = draft.saved_at <= article.updated_at and article.last_modified_by_id == user.pk
     if stale or not autosave_differs(article, draft.data):

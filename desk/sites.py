@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.template.response import TemplateResponse
 from django.urls import path
 
 
@@ -17,7 +18,17 @@ class DeskAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         from desk.home import desk_home
 
-        return super().index(request, {**desk_home(user=request.user), **(extra_context or {})})
+        context = self.each_context(request)
+        # The stock index builds the app list twice (here and in each_context).
+        context.update(
+            title=self.index_title,
+            subtitle=None,
+            app_list=context["available_apps"],
+            **desk_home(user=request.user),
+            **(extra_context or {}),
+        )
+        request.current_app = self.name
+        return TemplateResponse(request, self.index_template, context)
 
     def get_urls(self):
         from desk import views
@@ -28,6 +39,11 @@ class DeskAdminSite(admin.AdminSite):
                 "scrivania/notifiche/",
                 self.admin_view(views.notifications),
                 name="desk-notifications",
+            ),
+            path(
+                "scrivania/notifiche/<int:notification_id>/",
+                self.admin_view(views.notification_open),
+                name="desk-notification-open",
             ),
             path(
                 "scrivania/articoli/<int:article_id>/commenti/",

@@ -78,6 +78,8 @@ def calendar(request):
         _context(
             request,
             title=_("Calendario"),
+            # Seven columns need the whole width.
+            is_nav_sidebar_enabled=False,
             view=view,
             anchor=anchor,
             heading=heading,
@@ -119,6 +121,21 @@ def notifications(request):
             unread=sum(1 for n in rows if n.read_at is None),
         ),
     )
+
+
+@require_GET
+def notification_open(request, notification_id: int):
+    """Follow a notification to what it is about; it counts as read from then on."""
+    notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    if notification.article_id:
+        target = reverse("admin:articles_article_change", args=[notification.article_id])
+        return HttpResponseRedirect(target + "#commenti")
+    if notification.assignment_id:
+        return HttpResponseRedirect(
+            reverse("admin:desk_assignment_change", args=[notification.assignment_id])
+        )
+    return HttpResponseRedirect(reverse("admin:desk-notifications"))
 
 
 def comments(request, article_id: int):

@@ -119,14 +119,13 @@ class NewsletterAdmin(admin.ModelAdmin):
 @admin.register(Bounce)
 class BounceAdmin(admin.ModelAdmin):
     list_display = [
-        "received_at",
-        "kind",
-        "source",
         "email",
-        "edition",
-        "status_code",
+        "kind",
         "suppressed",
-        "short_diagnostic",
+        "status_code",
+        "source",
+        "edition",
+        "received_at",
     ]
     list_filter = ["kind", "source", "suppressed", ("received_at", admin.DateFieldListFilter)]
     list_select_related = ["edition"]
@@ -144,10 +143,6 @@ class BounceAdmin(admin.ModelAdmin):
         "received_at",
     ]
     exclude = ["delivery"]
-
-    @admin.display(description=_("diagnosi"))
-    def short_diagnostic(self, obj):
-        return obj.diagnostic[:90] + ("…" if len(obj.diagnostic) > 90 else "")
 
     def has_add_permission(self, request):
         return False
@@ -204,6 +199,23 @@ class EditionOpsMixin:
                 _("Nessuna delle edizioni scelte aspettava un'approvazione."),
                 messages.WARNING,
             )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            edition = Edition.objects.filter(
+                pk=object_id, status=Edition.Status.AWAITING_APPROVAL
+            ).first()
+            if edition is not None:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Riepilogo automatico da approvare: controlla gli articoli, poi "
+                        '<a href="{}">approvalo e invialo</a>.',
+                        reverse("admin:newsletter_edition_send", args=[edition.pk]),
+                    ),
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def ops_urls(self):
         return [

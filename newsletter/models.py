@@ -345,10 +345,10 @@ class Bounce(models.Model):
         COMPLAINT = "complaint", _("Segnalazione di spam")
 
     class Source(models.TextChoices):
-        SMTP = "smtp", _("Rifiuto SMTP all'invio")
-        DSN = "dsn", _("Notifica di mancato recapito (DSN)")
-        ARF = "arf", _("Segnalazione ARF")
-        ESP = "esp", _("Webhook del fornitore")
+        SMTP = "smtp", _("SMTP all'invio")
+        DSN = "dsn", _("DSN")
+        ARF = "arf", _("ARF")
+        ESP = "esp", _("Webhook ESP")
 
     kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("origine"), max_length=10, choices=Source.choices)

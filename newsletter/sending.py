@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
 
-from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
@@ -178,6 +177,26 @@ def record_hard_bounce(subscriber: Subscriber, error: str, delivery_id: int | No
     )
 
 
+class _NeverRaised(Exception):
+    pass
+
+
+class _EspErrors:
+    """django-anymail's exceptions, imported only when an ESP sends (they import requests)."""
+
+    refused = any = unsupported = _NeverRaised
+
+    def load(self, mail) -> None:
+        if type(mail).__module__.startswith("anymail."):
+            from anymail import exceptions
+
+            self.refused = exceptions.AnymailRecipientsRefused
+            self.any = exceptions.AnymailError
+            self.unsupported = exceptions.AnymailUnsupportedFeature
+
+
+ESP_ERRORS = _EspErrors()
+
 # Errors about the SMTP session rather than one message: the rest of the batch waits.
 SESSION_ERRORS = (
     smtplib.SMTPServerDisconnected,
@@ -237,6 +256,7 @@ def deliver(*, edition_id: int, max_batches: int | None = None) -> RunReport:
     claimer = worker_id()
     timeout = smtp_timeout()
     mail = get_connection(fail_silently=False, timeout=timeout)
+    ESP_ERRORS.load(mail)
     batches = 0
     try:
         while max_batches is None or batches < max_batches:
@@ -300,14 +320,14 @@ def _send_batch(claimed, claimer, renderer, mail, deadline, timeout, report) -> 
         token = tokens.manage_token(subscriber.key)
         try:
             message_id = _hand_over(mail, renderer, subscriber.email, token, rendered, delivery_id)
-        except AnymailRecipientsRefused as error:
+        except ESP_ERRORS.refused as error:
             _finish(
                 delivery_id, claimer, status=Delivery.Status.FAILED, last_error=str(error)[:2000]
             )
             record_hard_bounce(subscriber, str(error), delivery_id)
             report.failed += 1
             continue
-        except AnymailError as error:  # The ESP's API is down or refused us: all wait.
+        except ESP_ERRORS.any as error:  # The ESP's API is down or refused us: all wait.
             _give_back([delivery_id, *remaining], claimer, error, attempts_by_id, mail, report)
             return
         except SESSION_ERRORS as error:
@@ -364,11 +384,15 @@ def _hand_over(mail, renderer, to: str, token: str, rendered, delivery_id: int) 
         return message_id
     message = renderer.message(to=to, token=token, rendered=rendered, message_id=message_id)
     # Read by django-anymail (ignored by other backends): the ESP returns the
-    # metadata in its webhooks and uses the envelope sender where it can.
+    # metadata in its bounce and complaint webhooks. The ESP keeps its own return
+    # path (most refuse another envelope sender) and processes the DSNs itself.
     message.metadata = {"s33": tag}
-    if settings.NEWSLETTER_BOUNCE_ADDRESS:
-        message.envelope_sender = bounces.return_path(delivery_id)
-    mail.send_messages([message])
+    try:
+        mail.send_messages([message])
+    except ESP_ERRORS.unsupported:
+        # Refused before any request was made, so sending again cannot duplicate.
+        del message.metadata
+        mail.send_messages([message])
     return message_id
 
 

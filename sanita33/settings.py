@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
+from edgecache.conf import edge_cache_backends
 from sanita33.env import (
     ConfigurationError,
     database_config,
@@ -69,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
-    "anymail",
     "taggit",
     "ckeditor",
     "ckeditor_uploader",
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "sanita33",
+    "edgecache",
     "articles",
     "newsletter",
     "desk",
@@ -191,22 +192,30 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Full-page cache for anonymous readers (sanita33/pagecache.py) and the
-# Cache-Control it sends so a CDN or reverse proxy can absorb spikes.
+# Page caching (edgecache/): public pages carry their cache tags and these
+# lifetimes, so an edge cache (Varnish, a CDN, nginx) keeps them until a purge
+# of one of their tags (articles/freshness.py) or s-maxage; with PAGE_CACHE on,
+# the origin keeps them too (turn it off behind an edge cache, or to measure
+# the uncached site). stale-if-error: how long an edge may serve a page while
+# the site is down.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_BROWSER_MAX_AGE = env_int("PAGE_BROWSER_MAX_AGE", 60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", 60)
-# PAGE_CACHE=0 turns the page cache off (the benchmark's uncached runs); the
-# conditional-get middleware answers 304 for cached and fresh pages alike.
-PAGE_CACHE = env_bool("PAGE_CACHE", True)
-if PAGE_CACHE:
-    # First after the request log: a hit runs no other middleware, and a stored
-    # page keeps every header the others add (security, ETag).
-    _after = MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
-    MIDDLEWARE[_after:_after] = [
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-    ]
+PAGE_STALE_IF_ERROR = env_int("PAGE_STALE_IF_ERROR", 86400)
+EDGECACHE_TAG_HEADER = env_str("EDGECACHE_TAG_HEADER", "Surrogate-Key")
+EDGECACHE_CDN_TAG_HEADER = env_str("EDGECACHE_CDN_TAG_HEADER", "Cache-Tag")
+# Where purges go (edgecache/backends.py): none, varnish, fastly, cloudflare, nginx.
+EDGECACHE_BACKENDS = edge_cache_backends(env_str("EDGE_CACHE", "none"))
+# Pauses before retrying a purge the edge refused with a 5xx or did not answer.
+EDGECACHE_RETRY_DELAYS = [0.5, 2.0, 8.0]
+# After the request log, so a hit runs no other middleware and a stored page
+# keeps every header the others add (security, ETag).
+_after = MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
+MIDDLEWARE[_after:_after] = [
+    "django.middleware.http.ConditionalGetMiddleware",
+    "edgecache.middleware.EdgeCacheMiddleware",
+]
 
 # Auth ----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -370,6 +379,8 @@ if EMAIL_ESP:
     if EMAIL_HOST:
         raise ConfigurationError("set either EMAIL_HOST (SMTP) or EMAIL_ESP, not both")
     EMAIL_BACKEND = f"anymail.backends.{EMAIL_ESP}.EmailBackend"
+    # Only with an ESP: anymail's checks and webhooks import requests (~15 MB per process).
+    INSTALLED_APPS.append("anymail")
 ANYMAIL = {
     name.removeprefix("ANYMAIL_"): value
     for name, value in os.environ.items()
@@ -502,11 +513,6 @@ TAGGIT_STRIP_UNICODE_WHEN_SLUGIFYING = True
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if LOCAL_MODE or DEBUG else "json")
 if LOG_FORMAT not in {"text", "json"}:
     raise ConfigurationError("LOG_FORMAT must be text or json")
-# Request lines may wait this long to be written together (sanita33/jsonlog.py),
-# which saves a write(2) per request; 0 writes each at once.
-LOG_FLUSH_MS = env_int("LOG_FLUSH_MS", 500 if LOG_FORMAT == "json" else 0)
-if not 0 <= LOG_FLUSH_MS <= 10_000:
-    raise ConfigurationError("LOG_FLUSH_MS must be between 0 and 10000 (milliseconds)")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -516,14 +522,17 @@ LOGGING = {
     },
     "formatters": {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "sanita33.jsonlog.JsonFormatter"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
     "handlers": {
         "console": {
-            "class": "sanita33.jsonlog.ConsoleHandler",
+            "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],
-            "flush_ms": LOG_FLUSH_MS,
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -29,9 +29,11 @@ urlpatterns = [
     # Reader accounts: our pages first, then django-allauth's (login, sign-up, reset…).
     path("account/profilo/", include("readers.urls")),
     path("account/", include("allauth.urls")),
-    # ESP delivery webhooks (bounces, complaints); authenticated by ANYMAIL_WEBHOOK_SECRET.
-    path("anymail/", include("anymail.urls")),
 ]
+
+if settings.EMAIL_ESP:
+    # The ESP's delivery webhooks (bounces, complaints), authenticated by ANYMAIL_WEBHOOK_SECRET.
+    urlpatterns += [path("anymail/", include("anymail.urls"))]
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

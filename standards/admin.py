@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.freshness import content_changed
 from standards import services
 from standards.models import CorrectionRequest, Deindexing, Policy, TrustSettings
 
@@ -214,11 +215,11 @@ class PolicyAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.content_changed()
+        content_changed(services.STANDARDS)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.content_changed()
+        content_changed(services.STANDARDS)
 
 
 @admin.register(TrustSettings)
@@ -242,7 +243,7 @@ class TrustSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.content_changed()
+        content_changed(services.STANDARDS)
 
     def has_add_permission(self, request):
         return False  # one row, made on first use

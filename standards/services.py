@@ -11,17 +11,28 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleEvent, Correction, Publisher
+from articles.freshness import content_changed
+from articles.models import Article, ArticleEvent, Correction, Publisher, RelatedArticle
 from articles.services import article_correct, can_publish
-from sanita33.pagecache import bump_content_version
 from standards.models import CorrectionRequest, Deindexing
 
 REQUESTS_PER_IP_PER_HOUR = 5
 
 
-def content_changed() -> None:
-    """What readers see changed: every cached page goes stale once this commits."""
-    bump_content_version()
+# Cache tag of the pages this app renders (transparency, policies).
+STANDARDS = "standards"
+
+
+def deindexing_changed(article: Article) -> None:
+    """Purge every page that lists or indexes the article, and the article itself."""
+    showing = RelatedArticle.objects.filter(target=article).values_list("article_id", flat=True)
+    content_changed(
+        f"article-{article.pk}",
+        f"section-{article.section_id}",
+        "sitemap",
+        "feed",
+        *(f"related-{pk}" for pk in showing),
+    )
 
 
 def correction_request_allowed(*, ip: str) -> bool:
@@ -130,7 +141,7 @@ def _publish(request: CorrectionRequest, *, by, notice: str) -> None:
     request.save(update_fields=["notice", "correction", "status", "published_at"])
     context = _context(request)
     transaction.on_commit(lambda: _mail("published_reader", context, [request.email]))
-    content_changed()
+    content_changed(STANDARDS)  # the transparency page counts rettifiche
 
 
 def correction_request_reject(*, request: CorrectionRequest, by, reason: str) -> CorrectionRequest:
@@ -166,7 +177,7 @@ def article_deindex(*, article: Article, by, reason: str) -> Deindexing:
             defaults={"reason": reason, "decided_by": by, "decided_at": timezone.now()},
         )
         ArticleEvent.objects.create(article=article, action="oblio", user=by, note=reason)
-        content_changed()
+        deindexing_changed(article)
     return decision
 
 
@@ -180,4 +191,4 @@ def article_reindex(*, article: Article, by, reason: str) -> None:
     with transaction.atomic():
         Deindexing.objects.filter(article=article).delete()
         ArticleEvent.objects.create(article=article, action="oblio_revoked", user=by, note=reason)
-        content_changed()
+        deindexing_changed(article)

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from articles.links import cached_reverse
 from articles.models import Article, Correction, Publisher
+from edgecache.tags import tag
 from sanita33.security import client_ip
 from standards import services, structured
 from standards.forms import CorrectionRequestForm
@@ -82,6 +83,7 @@ class PolicyView(TemplateView):
 
     def get_context_data(self, **kwargs):
         kind = kwargs.pop("kind")
+        tag(self.request, services.STANDARDS)
         if kind not in Policy.Kind.values:
             raise Http404("Pagina inesistente")
         policy = Policy.objects.filter(kind=kind).first()
@@ -103,6 +105,7 @@ class TransparencyView(TemplateView):
     template_name = "standards/transparency.html"
 
     def get_context_data(self, **kwargs):
+        tag(self.request, services.STANDARDS)
         publisher = Publisher.load()
         written = {p.kind: p for p in Policy.objects.only("kind", "updated_at")}
         policies = [
@@ -133,6 +136,7 @@ class AccessibilityView(TemplateView):
     template_name = "standards/accessibility.html"
 
     def get_context_data(self, **kwargs):
+        tag(self.request, services.STANDARDS)
         trust = TrustSettings.load()
         issues = [
             line.strip() for line in trust.accessibility_known_issues.splitlines() if line.strip()

@@ -32,16 +32,10 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def page_cache(settings, tmp_path):
-    """The page cache switched on where PAGE_CACHE=1 puts it (tests run with it off)."""
-    settings.VAR_DIR = tmp_path
-    after = settings.MIDDLEWARE.index("sanita33.requestlog.RequestLogMiddleware") + 1
-    settings.MIDDLEWARE = [
-        *settings.MIDDLEWARE[:after],
-        "django.middleware.http.ConditionalGetMiddleware",
-        "sanita33.pagecache.PageCacheMiddleware",
-        *settings.MIDDLEWARE[after:],
-    ]
+def no_page_cache(settings):
+    """The origin page cache off, for tests that say why they need every request to
+    reach the view (tests run with it on, as production does)."""
+    settings.PAGE_CACHE = False
 
 
 def admin_path(rest: str = "") -> str:
@@ -106,20 +100,29 @@ def child_env(transactional_db):
     return env
 
 
+def json_formatter() -> logging.Formatter:
+    """The formatter LOG_FORMAT=json configures (settings.LOGGING)."""
+    from django.conf import settings
+    from pythonjsonlogger.json import JsonFormatter
+
+    options = dict(settings.LOGGING["formatters"]["json"])
+    del options["()"]
+    return JsonFormatter(**options)
+
+
 @contextlib.contextmanager
 def json_request_log():
     """The request logger writing JSON to a buffer, as LOG_FORMAT=json does on a server.
 
     The buffer's handler is the only one the request line reaches (pytest's own
-    capture handlers are set aside meanwhile), so the line takes the direct path
-    of sanita33/requestlog.py. Yields a function giving the lines so far, parsed.
+    capture handlers are set aside meanwhile). Yields a function giving the
+    lines so far, parsed.
     """
-    from sanita33.jsonlog import ConsoleHandler, JsonFormatter
     from sanita33.requestlog import RequestIdFilter, logger
 
     stream = io.StringIO()
-    handler = ConsoleHandler(stream, flush_ms=0)
-    handler.setFormatter(JsonFormatter())
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
     handler.addFilter(RequestIdFilter())
     saved = logger.handlers, logger.propagate, logger.level
     logger.handlers, logger.propagate = [handler], False

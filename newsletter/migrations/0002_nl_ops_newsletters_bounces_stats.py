@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('hard', 'Rimbalzo definitivo'), ('soft', 'Rimbalzo temporaneo'), ('complaint', 'Segnalazione di spam')], max_length=10, verbose_name='tipo')),
-                ('source', models.CharField(choices=[('smtp', "Rifiuto SMTP all'invio"), ('dsn', 'Notifica di mancato recapito (DSN)'), ('arf', 'Segnalazione ARF'), ('esp', 'Webhook del fornitore')], max_length=10, verbose_name='origine')),
+                ('source', models.CharField(choices=[('smtp', "SMTP all'invio"), ('dsn', 'DSN'), ('arf', 'ARF'), ('esp', 'Webhook ESP')], max_length=10, verbose_name='origine')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
                 ('status_code', models.CharField(blank=True, max_length=20, verbose_name='codice')),
                 ('diagnostic', models.TextField(blank=True, verbose_name='diagnosi')),

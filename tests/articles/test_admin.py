@@ -319,7 +319,7 @@ def test_correction_added_in_the_form_is_audited_and_dates_the_update(editor, cl
 
 
 def test_publish_action_reports_each_refused_article(editor, client):
-    ready = ArticleFactory(draft=True, title="Pronto")
+    ready = ArticleFactory(draft=True, title="Pronto", authors=[AuthorFactory()])
     SourceFactory(article=ready)
     missing = ArticleFactory(draft=True, title="Senza fonti")
 

@@ -38,7 +38,9 @@ def test_current_entry_is_marked_on_its_own_page_only(client):
         assert '<a href="/farmaci/">Farmaci</a>' in home
 
 
-def test_publisher_and_section_changes_show_on_the_next_page(client):
+def test_publisher_and_section_changes_show_on_the_next_page(client, no_page_cache):
+    """Without the page cache: the admin's purge of every page on such a change is
+    tested in tests/edgecache/test_freshness.py."""
     section = SectionFactory(name="Farmaci", slug="farmaci")
     assert "Quotidiano di sanità" in masthead(client, "/")
     publisher = Publisher.load()
@@ -55,7 +57,8 @@ def test_publisher_and_section_changes_show_on_the_next_page(client):
     assert "/farmaci/" not in masthead(client, "/")
 
 
-def test_masthead_date_follows_the_day(client):
+def test_masthead_date_follows_the_day(client, no_page_cache):
+    """Without the page cache, which keeps a page (and its date) up to s-maxage."""
     with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 11, 24)):
         assert "martedì 24 novembre 2026" in masthead(client, "/")
     with mock.patch("django.utils.timezone.localdate", return_value=date(2026, 11, 25)):

@@ -138,8 +138,11 @@ def test_the_article_page_shows_the_stored_list_without_withdrawn_targets(newsro
     assert first.get_absolute_url() not in html and second.get_absolute_url() not in html
 
 
-def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(newsroom, client, monkeypatch):
-    """The page's compiled SQL takes the current time on every request."""
+def test_a_scheduled_pick_joins_the_article_page_when_its_time_comes(
+    newsroom, client, monkeypatch, no_page_cache
+):
+    """The page's SQL takes the current time on every request (without the page
+    cache: the purge at that moment is tested in tests/edgecache/test_freshness.py)."""
     related.recompute_all()
     article = newsroom["cuore"][0]
     pick = related.related_articles(article)[0]
@@ -214,7 +217,8 @@ def test_near_duplicates_are_left_out(newsroom):
         assert not (original in picks and copy in picks)
 
 
-def test_at_most_two_picks_from_one_days_story(newsroom):
+def test_a_busy_days_story_keeps_all_its_updates(newsroom):
+    """No cap per day's story: it cost precision on real news (README)."""
     rng = random.Random(3)
     day = timezone.now() - timedelta(days=3)
     story = "alluvione ospedale evacuato pazienti trasferiti elicottero protezione civile"
@@ -232,9 +236,9 @@ def test_at_most_two_picks_from_one_days_story(newsroom):
     related.recompute_all()
     vectors = related._vectors([r.pk for r in reports])
     closeness = related._dot(vectors[reports[1].pk], vectors[reports[2].pk])
-    assert related.SAME_STORY <= closeness < related.NEAR_DUPLICATE
+    assert closeness < related.NEAR_DUPLICATE
     picks = related.related_articles(reports[0], limit=10)
-    assert sum(p in reports for p in picks) == 2
+    assert set(picks[:4]) == set(reports[1:])
 
 
 def test_interviews_favour_articles_with_the_same_person(newsroom):
@@ -305,7 +309,7 @@ def test_editor_pin_refreshes_the_list(newsroom, django_capture_on_commit_callba
 
 
 def test_precision_on_a_labelled_corpus_beats_naive_methods():
-    """The floor is one that latest-posts and tag-overlap lists cannot reach."""
+    """Above latest posts, tag overlap and plain TF-IDF on a generated Italian corpus."""
     load_records(generate("it", 240, seed=3))
     related.recompute_all()
     labels = dict(ArticleLabel.objects.values_list("article_id", "label"))
@@ -318,7 +322,8 @@ def test_precision_on_a_labelled_corpus_beats_naive_methods():
     naive = baselines(5)
     assert naive["latest posts"] < 0.3
     assert naive["tag overlap"] < 0.5
-    assert ours >= 0.75
+    # Relative only: a generated corpus is no evidence of absolute quality (the
+    # real-news floor is in test_related_newswire.py).
     assert ours > naive["tf-idf cosine"]
 
 

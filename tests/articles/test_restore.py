@@ -7,7 +7,7 @@ from reversion.models import Version
 from articles import services
 from articles.models import Article, ArticleEvent
 from tests.articles.admin_helpers import article_post
-from tests.factories import ArticleFactory, EditorFactory, SourceFactory
+from tests.factories import ArticleFactory, AuthorFactory, EditorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_restore_posts_the_form_as_shown_and_brings_the_text_back(editor, client
 
 
 def test_restore_from_a_workflow_entry_works(editor, client):
-    article = ArticleFactory(draft=True, title="Bozza iniziale")
+    article = ArticleFactory(draft=True, title="Bozza iniziale", authors=[AuthorFactory()])
     SourceFactory(article=article)
     services.article_submit(article=article, by=editor)
     services.article_publish(article=article, by=editor)

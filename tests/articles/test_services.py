@@ -21,6 +21,7 @@ from articles.services import (
 from tests.articles.admin_helpers import jpeg
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     EditorFactory,
     JournalistFactory,
     SectionFactory,
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def ready_draft(**kwargs) -> Article:
-    article = ArticleFactory(draft=True, **kwargs)
+    article = ArticleFactory(draft=True, authors=[AuthorFactory()], **kwargs)
     SourceFactory(article=article)
     return article
 
@@ -148,6 +149,7 @@ def test_pre_publish_checks_list_every_problem_in_italian():
         article_publish(article=article, by=editor)
 
     assert failure.value.problems == [
+        "L'articolo non ha nessuna firma.",
         "L'immagine principale non ha il testo alternativo.",
         "Il sommario è vuoto.",
         "È un contenuto sanitario ma non cita nessuna fonte.",
@@ -159,7 +161,10 @@ def test_pre_publish_checks_list_every_problem_in_italian():
 
 def test_too_long_standfirst_is_refused_and_non_health_needs_no_source():
     article = ArticleFactory(
-        draft=True, standfirst="x" * (STANDFIRST_MAX_LENGTH + 1), is_health_content=False
+        draft=True,
+        standfirst="x" * (STANDFIRST_MAX_LENGTH + 1),
+        is_health_content=False,
+        authors=[AuthorFactory()],
     )
     assert publish_problems(article) == [
         f"Il sommario è troppo lungo: {STANDFIRST_MAX_LENGTH + 1} caratteri, al massimo "

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticlePerson, Publisher, RelatedArticle
+from edgecache.purge import purge_tags
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -111,8 +112,14 @@ def test_home_without_articles_says_so(client):
     assert "Non ci sono ancora articoli pubblicati." in response.content.decode()
 
 
-def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(client, monkeypatch):
-    """The home page's compiled query takes the current time on every request."""
+def test_a_scheduled_article_reaches_the_home_page_when_its_time_comes(
+    client, monkeypatch, no_page_cache
+):
+    """The home page's query takes the current time on every request.
+
+    Without the page cache: what purges the cached home at that moment is
+    tested in tests/edgecache/test_freshness.py.
+    """
     ArticleFactory(title="Già pubblicato")
     scheduled = ArticleFactory(title="In arrivo", publish_at=timezone.now() + timedelta(hours=1))
     assert scheduled.title not in client.get("/").content.decode()
@@ -341,8 +348,11 @@ def test_pages_have_landmarks_and_skip_link(client):
 def test_warm_article_page_reads_only_its_own_data(client, django_assert_num_queries):
     article = rich_article(n_extra=3)
     client.get(article.get_absolute_url())
+    with django_assert_num_queries(0):
+        assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
+    purge_tags([f"article-{article.pk}"])
     with django_assert_num_queries(ARTICLE_QUERIES - 2):  # masthead and navigation cached
-        client.get(article.get_absolute_url())
+        assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
 
 
 def test_server_error_page_is_italian_and_needs_no_context():

@@ -2,7 +2,7 @@
 
     python -m tests.benchmarks.bench_related [--articles 10000 100000] [--workers 2]
 
-For each size: a database sanita33_bench_related_<n> (reused when it already
+For each size: a database sanita33_bench_related_<n> (`--db-prefix`; reused when it already
 holds the corpus, `--fresh` recreates it), the corpus of
 ../shared/bench/make_corpus.py (cached in var/bench/) bulk-loaded, then
 
@@ -58,8 +58,8 @@ def corpus(n: int) -> Path:
     return path
 
 
-def prepare(n: int, fresh: bool) -> str:
-    db = f"sanita33_bench_related_{n}"
+def prepare(n: int, fresh: bool, prefix: str = "sanita33_bench_related") -> str:
+    db = f"{prefix}_{n}"
     exists = psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
     if exists and not fresh:
         try:
@@ -77,7 +77,7 @@ def prepare(n: int, fresh: bool) -> str:
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=REPO, env=env_for(db), check=True)
     say(f"{db}: loading {n} articles")
     subprocess.run(
-        [PY, "-m", "tests.related_corpus.load", str(corpus(n))],
+        [PY, "manage.py", "import_articles", str(corpus(n)), "-v0"],
         cwd=REPO,
         env=env_for(db),
         check=True,
@@ -108,7 +108,7 @@ import django
 import django.db.models
 django.setup()
 from articles import related
-ids = related._published_ids()
+ids = related.published_ids()
 sample = random.Random(1).sample(ids, min(300, len(ids)))
 ms = []
 for pk in sample:
@@ -149,11 +149,16 @@ def main() -> int:
     parser.add_argument("--articles", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--fresh", action="store_true", help="recreate the databases")
+    parser.add_argument(
+        "--db-prefix",
+        default="sanita33_bench_related",
+        help="database name prefix (one per checkout, so parallel runs never share one)",
+    )
     parser.add_argument("--skip-rebuild", action="store_true", help="only the per-article figures")
     args, _unknown = parser.parse_known_args()
     failed = False
     for n in args.articles:
-        db = prepare(n, args.fresh)
+        db = prepare(n, args.fresh, args.db_prefix)
         if args.skip_rebuild:
             previous = json.loads((CACHE / f"related-{n}.json").read_text())
             elapsed, peak = previous["rebuild_s"], previous["rebuild_peak_rss_mb"]

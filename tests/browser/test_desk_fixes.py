@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles import services
 from articles.models import Article
 from tests.conftest import admin_path
-from tests.factories import ArticleFactory, EditorFactory, SourceFactory
+from tests.factories import ArticleFactory, AuthorFactory, EditorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,10 @@ def test_an_editor_restores_an_entry_written_by_a_workflow_action(site, page_at,
     """History → «Inviato in revisione» entry → Salva: the text of that moment is back."""
     editor = EditorFactory(username="caporedattrice", first_name="Anna", last_name="Neri")
     article = ArticleFactory(
-        draft=True, title="Vaccini, la campagna parte", body="<p>Il testo scritto per primo.</p>"
+        draft=True,
+        title="Vaccini, la campagna parte",
+        body="<p>Il testo scritto per primo.</p>",
+        authors=[AuthorFactory(name="Anna Neri")],
     )
     SourceFactory(article=article)
     services.article_submit(article=article, by=editor)

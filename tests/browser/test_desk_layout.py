@@ -87,3 +87,27 @@ def test_workflow_buttons_stay_visible_while_scrolling(site, page_at, long_artic
     # The first submit button of the form is «Salva»: Enter in a field never publishes.
     first = page.locator("#article_form input[type=submit]").first
     assert first.get_attribute("name") == "_save"
+
+
+def test_desk_pages_fit_a_1280_px_window(site, page_at, long_article):
+    """The desk home and both calendar views: nothing wider than the window."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.desk.factories import AssignmentFactory
+
+    editor = EditorFactory(username="caporedattrice")
+    for day in range(6):
+        AssignmentFactory(
+            title="Un titolo di lavoro molto lungo sulle liste d'attesa nelle regioni " * 2,
+            section=long_article.section,
+            assignee=editor,
+            due_at=timezone.now() + timedelta(days=day),
+        )
+    page = page_at(1280, 800)
+    log_in(page, site, "caporedattrice")
+    for path in ["", "scrivania/calendario/", "scrivania/calendario/?vista=mese"]:
+        page.goto(site.url + admin_path(path))
+        assert page.evaluate("document.documentElement.scrollWidth") == 1280, path
+        assert page.evaluate(OVERFLOWING) == [], path

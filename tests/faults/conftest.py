@@ -177,9 +177,9 @@ def worker_pids(master: int) -> set[int]:
 
 
 @contextmanager
-def gunicorn(env: dict, *, workers: int, log: Path):
+def gunicorn(env: dict, *, workers: int, log: Path, port: int | None = None):
     """gunicorn as in production (gunicorn.conf.py); yields (base URL, master process)."""
-    port = free_port()
+    port = port or free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**env, "WEB_CONCURRENCY": str(workers), "WEB_THREADS": "1"}
     with open(log, "ab") as output:

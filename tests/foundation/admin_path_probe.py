@@ -13,7 +13,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client, RequestFactory, override_settings  # noqa: E402
 
-from sanita33.pagecache import request_key  # noqa: E402
+from edgecache.middleware import page_key  # noqa: E402
 
 STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
@@ -26,7 +26,6 @@ with override_settings(STORAGES={**settings.STORAGES, "staticfiles": STATIC}):
         "default_login": client.get("/admin/login/").status_code,
         "robots": client.get("/robots.txt").content.decode(),
         "reader_policy": client.get("/robots.txt").get("Content-Security-Policy", ""),
-        "custom_cacheable": request_key(RequestFactory().get("/redazione-7f3k/login/").META)
-        is not None,
+        "custom_cacheable": page_key(RequestFactory().get("/redazione-7f3k/login/")) is not None,
     }
 print(json.dumps(seen))  # noqa: T201

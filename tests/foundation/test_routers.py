@@ -172,5 +172,5 @@ def test_replica_urls_become_aliases_with_the_router_and_middleware():
             "replica2": "replica-b.example:6432",
         },
         "mirror": "default",
-        "pin": 1,
+        "pin": 3,  # after the request log and the page cache (a hit needs no database)
     }

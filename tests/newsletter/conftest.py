@@ -26,6 +26,7 @@ class Sink:
 
     messages: list = field(default_factory=list)
     envelope_senders: list = field(default_factory=list)
+    raw: list = field(default_factory=list)  # The bytes as received, for signatures.
     refuse: set = field(default_factory=set)  # Addresses answered 550 at RCPT.
     on_data: object = None  # Called with the recipient before DATA is accepted.
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,6 +49,7 @@ class Sink:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.arrived:
             self.envelope_senders.append(envelope.mail_from)
+            self.raw.append(envelope.original_content or envelope.content)
             self.messages.append(parsed)
             self.arrived.notify_all()
         return "250 OK"

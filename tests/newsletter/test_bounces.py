@@ -138,6 +138,7 @@ def test_an_arf_complaint_posted_to_the_webhook_suppresses_and_withdraws_consent
     assert Bounce.objects.get().kind == Bounce.Kind.COMPLAINT
 
 
+@pytest.mark.urls("tests.newsletter.esp_urls")
 def test_an_esp_webhook_bounce_suppresses_through_anymail(sent, client, settings):
     """Postmark's bounce webhook, authenticated by anymail, carries our metadata back."""
     settings.ANYMAIL = {"WEBHOOK_SECRET": "utente:parola"}

@@ -147,3 +147,19 @@ def test_the_command_composes_every_due_digest_and_dry_run_saves_nothing(daily, 
     call_command("compose_digests")
     assert Edition.objects.count() == 1
     assert "nessun riepilogo dovuto" in capsys.readouterr().out
+
+
+def test_the_edition_page_of_a_digest_asks_for_approval(client, daily):
+    from tests.conftest import admin_path
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    digest = Edition.objects.create(newsletter=daily, subject="Da approvare", status="approval")
+    draft = Edition.objects.create(newsletter=daily, subject="Bozza")
+
+    asked = client.get(admin_path(f"newsletter/edition/{digest.pk}/change/")).content.decode()
+    plain = client.get(admin_path(f"newsletter/edition/{draft.pk}/change/")).content.decode()
+
+    assert "Riepilogo automatico da approvare" in asked
+    assert f"/newsletter/edition/{digest.pk}/invio/" in asked
+    assert "Riepilogo automatico da approvare" not in plain

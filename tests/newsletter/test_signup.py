@@ -236,7 +236,7 @@ def test_signup_page_and_privacy_notice_render(client, django_assert_num_queries
     assert settings.NEWSLETTER_NOTICE_VERSION in notice.content.decode()
 
 
-def test_signup_works_from_a_page_served_by_the_page_cache(page_cache):
+def test_signup_works_from_a_page_served_by_the_page_cache(db):
     """Two readers get the same cached article HTML; each one's signup goes through."""
     from html.parser import HTMLParser
 

@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
 from readers.models import ProfessionalProfile
 from tests.factories import (
     ArticleFactory,
+    AuthorFactory,
     EditorFactory,
     ProfessionalProfileFactory,
     ReaderFactory,
@@ -225,6 +226,7 @@ def test_prescription_medicine_promotion_cannot_be_published_to_the_public():
     article.audience = Article.Audience.PROFESSIONALS
     article.is_health_content = False
     article.save()
+    ArticleAuthor.objects.create(article=article, author=AuthorFactory())
     services.article_publish(article=article, by=editor)
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED

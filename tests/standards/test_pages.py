@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 import pytest
+from django.contrib import admin
 from django.utils.html import escape
 
 from articles.models import Publisher
@@ -33,6 +34,15 @@ def publisher(settings):
         email="redazione@sanita33.example",
         website_url="https://www.edraspa.it/",
     )
+
+
+def save_as_the_admin_does(publisher, capture) -> None:
+    """Save and purge the pages it shows, as the admin's PublisherAdmin does on commit."""
+    from articles.freshness import content_changed
+
+    with capture(execute=True):
+        publisher.save()
+        content_changed(*admin.site.get_model_admin(Publisher).cache_tags(publisher))
 
 
 def jsonld(response) -> list:
@@ -139,27 +149,31 @@ def test_accessibility_statement_follows_the_admin_data(client):
     assert "Difensore civico per il digitale" in html
 
 
-def test_tdmrep_follows_the_publishers_choice(client, publisher):
+def test_tdmrep_follows_the_publishers_choice(
+    client, publisher, django_capture_on_commit_callbacks
+):
     response = client.get("/.well-known/tdmrep.json")
     assert response["Content-Type"] == "application/json"
     assert response.json() == [{"location": "/*", "tdm-reservation": 1}]
     publisher.tdm_policy_url = "https://www.edraspa.it/licenze-tdm"
-    publisher.save()
+    save_as_the_admin_does(publisher, django_capture_on_commit_callbacks)
     assert client.get("/.well-known/tdmrep.json").json() == [
         {"location": "/*", "tdm-reservation": 1, "tdm-policy": "https://www.edraspa.it/licenze-tdm"}
     ]
     publisher.tdm_reservation = False
-    publisher.save()
+    save_as_the_admin_does(publisher, django_capture_on_commit_callbacks)
     assert client.get("/.well-known/tdmrep.json").json() == [
         {"location": "/*", "tdm-reservation": 0}
     ]
 
 
-def test_reader_pages_carry_the_tdm_reservation_header(client, publisher):
+def test_reader_pages_carry_the_tdm_reservation_header(
+    client, publisher, django_capture_on_commit_callbacks
+):
     response = client.get("/trasparenza/")
     assert response["tdm-reservation"] == "1"
     publisher.tdm_reservation = False
-    publisher.save()
+    save_as_the_admin_does(publisher, django_capture_on_commit_callbacks)
     assert client.get("/trasparenza/")["tdm-reservation"] == "0"
 
 

@@ -69,7 +69,7 @@ class Command(BaseCommand):
             "article_id", "position"
         ).values_list("article_id", "target_id"):
             lists[article_id].append(target_id)
-        published = set(related._published_ids())
+        published = set(related.published_ids())
         for article_id, label in labels.items():
             if article_id not in published:
                 continue

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import TaggedItem
 
+from articles.freshness import article_tags, content_changed
 from articles.importing import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -296,6 +297,8 @@ class Importer:
             ArticleLabel.objects.bulk_create(
                 labels, update_conflicts=True, unique_fields=["article"], update_fields=["label"]
             )
+        # Bulk writes send no signal: name what readers will see differently.
+        content_changed(*article_tags([a.pk for a in new] + sorted(changed)))
         self.totals.created += len(new)
         self.totals.updated += len(changed - {a.pk for a in new})
         self.totals.unchanged += len(existing) - len(changed)
@@ -455,7 +458,7 @@ class Command(BaseCommand):
             ensure_configuration()  # the TEXT_SEARCH_CONFIG language may be new here
         importer = Importer()
         vectors = VectorWriter()
-        progress = Progress(size, verbosity=verbosity, stream=self.stderr._out)
+        progress = Progress(size, verbosity=verbosity, stream=self.stderr)
         started = time.monotonic()
         batch: list[Record] = []
         done_bytes = 0

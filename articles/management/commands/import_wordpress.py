@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles.freshness import article_changing, article_tags, content_changed
 from articles.importing import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -187,6 +188,8 @@ class Command(BaseCommand):
             raise CommandError("il file non è un'esportazione WordPress (manca <channel>)")
         self.featured_images()
         update_search_vectors(self.changed)
+        # Written around the services: name what readers will see differently.
+        content_changed(*article_tags(self.changed))
 
     def ensure_catalog(self) -> Catalog:
         if self.catalog is None:
@@ -277,6 +280,7 @@ class Command(BaseCommand):
             article.save()
             changed = True
         else:
+            article_changing(article)  # a move leaves lists it was in: purge those too
             changed = any(getattr(article, f) != v for f, v in fields.items())
             if changed:
                 Article.objects.filter(pk=article.pk).update(**fields)

@@ -38,6 +38,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.slugs import slug_at_word
 from standards.models import TrustSettings
 
 SEED = 33
@@ -299,7 +300,7 @@ class Command(BaseCommand):
                     Article.Kind.OPINION: content.OPINION_TITLES,
                 }.get(kind, content.NEWS_TITLES)
                 title = self.fill(rng.choice(templates), subject)
-            slug = base = slugify(title)[:80].strip("-")
+            slug = base = slug_at_word(title)
             n = 2
             while slug in used_slugs:
                 slug, n = f"{base}-{n}", n + 1
