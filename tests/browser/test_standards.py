@@ -77,6 +77,8 @@ def test_reader_files_a_rettifica_the_editor_accepts_it_and_the_notice_shows(
     request.refresh_from_db()
     assert request.status == CorrectionRequest.Status.PUBLISHED
 
+    # A reader arriving now (a fresh browser: pages may be kept for max-age).
+    reader = page_at(375)
     reader.goto(site.url + article.get_absolute_url())
     notice = reader.locator(".rettifica-notice")
     assert notice.is_visible()
