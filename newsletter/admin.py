@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.models import Section
 from newsletter import services
@@ -140,7 +141,11 @@ class SubscriberAdmin(admin.ModelAdmin):
                 count += 1
             self.message_user(
                 request,
-                _("Dati cancellati per %(n)d persone; restano le prove del consenso anonime.")
+                ngettext(
+                    "Dati cancellati per %(n)d persona; restano le prove del consenso anonime.",
+                    "Dati cancellati per %(n)d persone; restano le prove del consenso anonime.",
+                    count,
+                )
                 % {"n": count},
                 messages.SUCCESS,
             )
@@ -313,6 +318,11 @@ class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
     readonly_fields = ["status", "scheduled_at", "started_at", "finished_at", "delivery_counts"]
     formfield_overrides = {models.TextField: {"widget": CKEditorWidget}}
 
+    class Media:
+        # A static file, no inline script: the admin's CSP may lose 'unsafe-inline'.
+        js = ["js/newsletter-edition-admin.js"]
+        css = {"all": ["css/newsletter-edition-admin.css"]}
+
     def get_queryset(self, request):
         return (
             super()
@@ -357,6 +367,31 @@ class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
             reverse("admin:newsletter_edition_send", args=[obj.pk]),
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, object_id)
+        if edition is not None:
+            extra_context = {**(extra_context or {}), **self._send_context(edition)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _send_context(self, edition: Edition) -> dict:
+        """What the preview, test, schedule and send-now panel shows."""
+        recipients = Subscriber.objects.receiving(edition).count()
+        at = _send_time(edition) or timezone.now()
+        return {
+            "edition": edition,
+            "counts": edition.deliveries.counts(),
+            "sections": Section.objects.filter(is_active=True, parent__isnull=True),
+            "recipients": recipients,
+            "send_now_label": ngettext(
+                "Invia ora a %(n)d iscritto", "Invia ora a %(n)d iscritti", recipients
+            )
+            % {"n": recipients},
+            "problems": services.edition_article_problems(edition=edition, at=at)
+            if edition.is_editable()
+            else [],
+            "now": timezone.localtime(),
+        }
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_editable():
             return [*self.form.Meta.fields, *self.readonly_fields]
@@ -377,9 +412,12 @@ class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
             if added:
                 self.message_user(
                     request,
-                    _(
+                    ngettext(
+                        "Aggiunto %(n)d articolo pubblicato dopo l'edizione precedente: "
+                        "cambialo o toglilo prima dell'invio.",
                         "Aggiunti %(n)d articoli pubblicati dopo l'edizione precedente: "
-                        "riordinali o toglili prima dell'invio."
+                        "riordinali o toglili prima dell'invio.",
+                        added,
                     )
                     % {"n": added},
                 )
@@ -449,18 +487,15 @@ class EditionAdmin(EditionOpsMixin, admin.ModelAdmin):
             "newsletter/admin/edition_send.html",
             {
                 **self.admin_site.each_context(request),
+                **self._send_context(edition),
                 "title": _("Anteprima e invio: %(s)s") % {"s": edition.subject},
-                "edition": edition,
                 "opts": self.model._meta,
-                "counts": edition.deliveries.counts(),
-                "sections": Section.objects.filter(is_active=True, parent__isnull=True),
-                "recipients": Subscriber.objects.receiving(edition).count(),
-                "now": timezone.localtime(),
             },
         )
 
     def _send_action(self, request, edition):
-        back = HttpResponseRedirect(reverse("admin:newsletter_edition_send", args=[edition.pk]))
+        page = "change" if request.POST.get("next") == "change" else "send"
+        back = HttpResponseRedirect(reverse(f"admin:newsletter_edition_{page}", args=[edition.pk]))
         action = request.POST.get("action")
         try:
             if action == "test":

@@ -12,20 +12,29 @@ per message. That keeps sending CPU-cheap at 100,000 recipients.
 from __future__ import annotations
 
 import functools
+import logging
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from email.utils import formatdate, make_msgid
 from urllib.parse import quote, urlsplit
 
 import css_inline
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from articles.images import ensure_lead_image_renditions
 from articles.models import Article, Publisher, Section
 from articles.querysets import published_q
+from articles.templatetags.articles import WEEKDAYS, data_it
 from newsletter import tokens
 from newsletter.models import Edition, EditionArticle, Subscriber
 from newsletter.plaintext import html_to_text
@@ -33,6 +42,8 @@ from newsletter.plaintext import html_to_text
 TOKEN_PLACEHOLDER = "S33SUBSCRIBERTOKEN"
 TOKEN_BYTES = TOKEN_PLACEHOLDER.encode()
 PER_MESSAGE_HEADERS = {b"to", b"date", b"message-id", b"list-unsubscribe"}
+
+logger = logging.getLogger(__name__)
 
 _inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
@@ -102,14 +113,65 @@ def build_message(
     return message
 
 
+# Invisible characters after the preheader: without them a mail program fills the
+# preview line with the next text of the body (the masthead, the date). In short
+# lines: one over 998 bytes makes the whole HTML part quoted-printable.
+PREHEADER_SPACER = mark_safe("\n".join(["&#847;&zwnj;&nbsp;" * 10] * 8))
+# A signed URL has no spaces: in a narrow window it would widen the whole message.
+_URL_BREAK_AFTER = re.compile(r"([/.:?&=_-])")
+_URL_CHUNK = 20
+
+
+def breakable_url(url: str) -> str:
+    """The URL as HTML text with <wbr> break points after punctuation and long runs."""
+    pieces = []
+    for part in _URL_BREAK_AFTER.split(url):
+        pieces.extend(part[i : i + _URL_CHUNK] for i in range(0, len(part), _URL_CHUNK))
+    return mark_safe("<wbr>".join(escape(piece) for piece in pieces if piece))
+
+
+def weekday_date(moment: datetime) -> str:
+    """'mercoledì 2 dicembre 2026'."""
+    local = timezone.localtime(moment)
+    return f"{WEEKDAYS[local.weekday()]} {data_it(local)}"
+
+
+def email_image(article: Article) -> dict | None:
+    """The article's lead image for mail: an absolute JPEG rendition with its size and alt.
+
+    Mail programs show no WebP and no srcset, so one JPEG at about twice the
+    displayed width (536 px) is sent; None without an image or a rendition.
+    """
+    if not article.lead_image:
+        return None
+    try:
+        renditions = ensure_lead_image_renditions(article)
+    except (OSError, SyntaxError, ValueError):
+        logger.exception("renditions failed for article %s", article.pk)
+        return None
+    if not renditions:
+        return None
+    chosen = next((r for r in renditions if r["width"] >= 960), renditions[-1])
+    src = default_storage.url(chosen["jpeg"])
+    return {
+        "src": absolute(src) if src.startswith("/") else src,
+        "alt": article.lead_image_alt,
+        "lead_height": round(536 * chosen["height"] / chosen["width"]),
+        "thumb_height": round(120 * chosen["height"] / chosen["width"]),
+    }
+
+
 def confirmation_message(subscriber: Subscriber) -> EmailMultiAlternatives:
+    confirm_url = absolute(
+        reverse("newsletter:confirm", args=[tokens.confirm_token(subscriber.key)])
+    )
     context = {
         "publisher": Publisher.load(),
-        "confirm_url": absolute(
-            reverse("newsletter:confirm", args=[tokens.confirm_token(subscriber.key)])
-        ),
+        "confirm_url": confirm_url,
+        "confirm_url_breakable": breakable_url(confirm_url),
         "confirm_days": settings.NEWSLETTER_CONFIRM_DAYS,
         "site_url": settings.SITE_URL,
+        "preheader_spacer": PREHEADER_SPACER,
     }
     subject, text, html = render_triplet("confirm", context)
     return build_message(to=subscriber.email, subject=subject, text=text, html=html)
@@ -144,6 +206,7 @@ class EditionRenderer:
         self._roots = {
             item.article_id: _ancestry(item.article.section_id, parents) for item in self.items
         }
+        self._images: dict[int, dict | None] = {}
         self._render = functools.lru_cache(maxsize=512)(self._render_articles)
 
     def articles_for(self, topic_ids: frozenset[int] | None) -> tuple[Article, ...]:
@@ -165,6 +228,11 @@ class EditionRenderer:
         context = {
             "edition": self.edition,
             "intro_text": html_to_text(self.edition.intro),
+            "preheader": self.edition.preheader or self._fallback_preheader(article_ids),
+            "preheader_spacer": PREHEADER_SPACER,
+            "date_text": weekday_date(
+                self.edition.started_at or self.edition.scheduled_at or timezone.now()
+            ),
             "publisher": self.publisher,
             "articles": [
                 {
@@ -172,6 +240,7 @@ class EditionRenderer:
                     "standfirst": by_id[pk].standfirst,
                     "section": by_id[pk].section.name,
                     "url": click_url(self.edition.pk, pk),
+                    "image": self._image(by_id[pk]),
                 }
                 for pk in article_ids
             ],
@@ -181,6 +250,16 @@ class EditionRenderer:
         }
         subject, text, html = render_triplet("edition", context)
         return RenderedEdition(subject=subject, text=text, html=html)
+
+    def _image(self, article: Article) -> dict | None:
+        if article.pk not in self._images:
+            self._images[article.pk] = email_image(article)
+        return self._images[article.pk]
+
+    def _fallback_preheader(self, article_ids: tuple[int, ...]) -> str:
+        """Without an editor's preheader, the preview line lists the first titles."""
+        by_id = {item.article_id: item.article for item in self.items}
+        return " · ".join(by_id[pk].title for pk in article_ids[:3])
 
     def message(
         self, *, to: str, token: str, rendered: RenderedEdition, message_id: str | None = None

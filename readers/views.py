@@ -168,7 +168,7 @@ def delete(request):
 
 
 def reserved_body(request, pk: int):
-    """The body of a reserved article for whoever may read it, never cached.
+    """The body of a reserved article for whoever may read it; readers' answers are never cached.
 
     Fetched as an ESI fragment by the edge (deploy/varnish) into the public,
     cached page, or opened directly from the gate's link without an edge.
@@ -178,13 +178,21 @@ def reserved_body(request, pk: int):
         pk=pk,
         audience__in=[Article.Audience.PROFESSIONALS, Article.Audience.PROFESSIONS],
     )
+    # An anonymous request is answered without reading a session, so the gate it
+    # gets is the same for everyone and the edge may keep it under the article's tag.
+    signed_in = settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated
     tag(request, f"article-{article.pk}")
-    allowed = may_read(request.user, article)
-    context = {"article": article, "allowed": allowed, "audience": audience_label(article)}
+    allowed = signed_in and may_read(request.user, article)
+    context = {
+        "article": article,
+        "allowed": allowed,
+        "signed_in": signed_in,
+        "audience": audience_label(article),
+    }
     fragment = request.GET.get("frammento") == "1"
     template = "readers/reserved_fragment.html" if fragment else "readers/reserved_page.html"
     response = render(request, template, context, status=200 if allowed or fragment else 403)
-    if request.user.is_authenticated:
+    if signed_in:
         response["Cache-Control"] = "private, no-store"
     else:
         # The anonymous answer is the same gate for everyone: the edge may keep it.

@@ -38,15 +38,6 @@ def log_request(method: str, path: str, status: int, started: float, cache: str)
     logger.info("%s %s %s", method, path, status, extra={**extra, "cache": cache})
 
 
-def log_hit(method: str, path: str, status: int, started: float, request_id: str) -> None:
-    """The line of a hit answered before Django (sanita33/pagecache.py, to be removed)."""
-    token = request_id_var.set(request_id)
-    try:
-        log_request(method, path, status, started, "HIT")
-    finally:
-        request_id_var.reset(token)
-
-
 class RequestLogMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Marks readers' sessions for the edge (readers/middleware.py, deploy/varnish).
+    "readers.middleware.ReaderMarkerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old article addresses answer 301 instead of 404 (slug/section moves, WordPress).
     "articles.middleware.ArticleRedirectFallbackMiddleware",

@@ -11,9 +11,11 @@
 #   sends `PURGE` with an `xkey-purge: tag tag…` header (vmod xkey) and every
 #   page carrying one of the tags is dropped at once. `BAN` with
 #   `X-Ban-Tags: <regex>` is the fallback for Varnishes without xkey.
-# - Staff and signed-in readers (a `sessionid` cookie), POSTs, the admin,
-#   search, previews and the newsletter forms pass straight to the site,
-#   cookies and all. Reserved articles' bodies are ESI fragments.
+# - Staff (a `sessionid` cookie), POSTs, the admin, search, previews, the
+#   reader's account pages and the newsletter forms pass straight to the site,
+#   cookies and all. A signed-in reader (`sessionid` plus `s33_lettore=1`) gets
+#   the cached public pages; a reserved article's body is an ESI fragment that
+#   alone reaches the site, with the reader's session.
 # - Analytics cookies and tracking parameters (utm_*, fbclid, gclid) are
 #   dropped before the cache lookup, so they never split or bypass the cache.
 # The backend and the purgers' addresses are in origin.vcl.
@@ -52,8 +54,23 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+    # The reserved body of a reader (readers/views.py reserved_body), fetched as an
+    # ESI fragment of a cached page: with the reader's own session, never cached.
+    if (req.esi_level > 0 && req_top.http.X-Reader-Cookie &&
+        req.url ~ "^/account/profilo/riservato/[0-9]+/") {
+        set req.http.Cookie = req_top.http.X-Reader-Cookie;
         return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        # A signed-in reader (marked by readers/middleware.py) gets the cached
+        # public page, and only the reserved body with their session; staff and
+        # the reader's own pages pass.
+        if (req.esi_level == 0 && req.http.Cookie ~ "(^|;\s*)s33_lettore=1" &&
+            req.url !~ "^/(account|newsletter|cerca|anteprima)([/?]|$)") {
+            set req.http.X-Reader-Cookie = req.http.Cookie;
+        } else {
+            return (pass);
+        }
     }
     if (req.url ~ "^/(cerca|anteprima|newsletter|ckeditor|healthz)([/?]|$)") {
         return (pass);
@@ -73,6 +90,11 @@ sub vcl_recv {
         set req.grace = 60s;
     }
     return (hash);
+}
+
+sub vcl_backend_fetch {
+    # The reader's cookie travels only with their own fragment.
+    unset bereq.http.X-Reader-Cookie;
 }
 
 sub vcl_backend_response {

@@ -179,3 +179,27 @@ def test_admin_pages_render_and_a_sent_edition_is_read_only(client, editor):
     assert subscriber_page.status_code == 200
     assert client.get(admin_path("newsletter/delivery/")).status_code == 200
     assert client.get(admin_path("newsletter/consentrecord/")).status_code == 200
+
+
+def test_the_edition_page_has_preview_test_schedule_and_send_now(client, editor):
+    """Everything to send sits on the edition's own page, with correct plurals."""
+    edition = Edition.objects.create(subject="Sul posto")
+    make_subscribers(1)
+
+    page = client.get(admin_path(f"newsletter/edition/{edition.pk}/change/")).content.decode()
+
+    assert f'href="{admin_path(f"newsletter/edition/{edition.pk}/anteprima/")}"' in page
+    for action in ("test", "schedule", "send"):
+        assert f'name="action" value="{action}"' in page
+    assert "Invia ora a 1 iscritto<" in page
+    assert "js/newsletter-edition-admin.js" in page
+    make_subscribers(1, prefix="altro")
+    page = client.get(admin_path(f"newsletter/edition/{edition.pk}/change/")).content.decode()
+    assert "Invia ora a 2 iscritti<" in page
+
+    response = client.post(
+        admin_path(f"newsletter/edition/{edition.pk}/invio/"), {"action": "send", "next": "change"}
+    )
+
+    assert response["Location"] == admin_path(f"newsletter/edition/{edition.pk}/change/")
+    assert len(mail.outbox) == 2

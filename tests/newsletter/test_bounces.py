@@ -84,7 +84,8 @@ def test_a_forged_dsn_without_a_valid_tag_is_recorded_but_suppresses_nobody(sent
     edition, (victim, _), sink = sent
     tag = bounces.delivery_tag(delivery_to(victim).pk)
     forged = dsn(
-        to=f"bounces+{tag[:-1]}0@sanita33.it",
+        # One character off (whatever the last one is under this SECRET_KEY).
+        to=f"bounces+{tag[:-1]}{'1' if tag.endswith('0') else '0'}@sanita33.it",
         recipient=victim.email,
         message_id="<guessed@sanita33.it>",
     )

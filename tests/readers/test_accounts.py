@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 
 from newsletter.models import Subscriber
 from readers.models import ProfessionalProfile
@@ -113,3 +114,20 @@ def test_delete_account_needs_the_address_and_removes_everything(client, setting
     assert not ProfessionalProfile.objects.exists()
     assert not stored.exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_reader_sessions_are_marked_for_the_edge_and_staff_ones_are_not(client):
+    reader = ReaderFactory(email="marcata@example.org")
+    response = client.post(
+        "/account/login/", {"login": reader.email, "password": "password-di-prova"}
+    )
+    assert response.status_code == 302
+    assert response.cookies["s33_lettore"].value == "1"
+    assert response.cookies["s33_lettore"]["httponly"]
+    response = client.post("/account/logout/")
+    assert response.cookies["s33_lettore"].value == ""  # deleted
+    staff = Client()
+    staff.force_login(EditorFactory())
+    staff.cookies["s33_lettore"] = "1"  # a stale or forged marker is taken away
+    response = staff.get("/")
+    assert response.cookies["s33_lettore"].value == ""
