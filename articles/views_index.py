@@ -118,9 +118,11 @@ class AuthorIndexView(IndexPage):
     description = "Le firme della redazione e dei collaboratori."
 
     def get_context_data(self, **kwargs):
-        authors = Author.objects.annotate(
-            n=Count("articles", filter=published_q(prefix="articles__"))
-        ).only("name", "slug", "role")
+        authors = (
+            Author.objects.annotate(n=Count("articles", filter=published_q(prefix="articles__")))
+            .only("name", "slug", "role")
+            .order_by("name", "pk")
+        )
         return super().get_context_data(authors=list(authors), **kwargs)
 
 
