@@ -5,7 +5,13 @@ import os
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("WEB_THREADS", "1"))
-worker_class = "sync" if threads == 1 else "gthread"
+# gunicorn's own workers, answering an over-long request line (over
+# limit_request_line, 4094 bytes by default) with an Italian 414 page.
+worker_class = (
+    "sanita33.gunicorn_workers.SyncWorker"
+    if threads == 1
+    else "sanita33.gunicorn_workers.ThreadWorker"
+)
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 10
 max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "0"))

@@ -136,6 +136,11 @@ EVENT_LABELS = {
     "material_update": _("Modifica sostanziale"),
     "moved": _("Indirizzo cambiato"),
     "restore": _("Versione ripristinata"),
+    "rettifica_received": _("Richiesta di rettifica ricevuta"),
+    "rettifica_accepted": _("Rettifica accolta"),
+    "rettifica_rejected": _("Rettifica respinta"),
+    "oblio": _("Deindicizzato (diritto all'oblio)"),
+    "oblio_revoked": _("Deindicizzazione revocata"),
 }
 
 REASON_LABELS = {
@@ -988,7 +993,7 @@ class AuthorAdmin(BylineTagsMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "role", "user", "bio", "photo"]}),
+        (None, {"fields": ["name", "slug", "role", "credentials", "user", "bio", "photo"]}),
         (_("Contatti e profili"), {"fields": ["email", "website_url", "x_url", "linkedin_url"]}),
     ]
 
@@ -1046,7 +1051,20 @@ class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
         ),
         (
             _("Contatti e social"),
-            {"fields": ["phone", "email", "facebook_url", "x_url", "linkedin_url"]},
+            {
+                "fields": [
+                    "phone",
+                    "email",
+                    "website_url",
+                    "facebook_url",
+                    "x_url",
+                    "linkedin_url",
+                ]
+            },
+        ),
+        (
+            _("Text and data mining e intelligenza artificiale"),
+            {"fields": ["tdm_reservation", "tdm_policy_url", "ai_crawlers"]},
         ),
         (
             _("Firme prima della pubblicazione"),
@@ -1066,7 +1084,8 @@ class PublisherAdmin(PurgeOnSaveMixin, admin.ModelAdmin):
 
 @admin.register(Correction)
 class CorrectionAdmin(PurgeOnSaveMixin, PrefillMixin, admin.ModelAdmin):
-    list_display = ["created_at", "article", "note"]
+    list_display = ["created_at", "article", "kind", "note"]
+    list_filter = ["kind"]
     list_select_related = ["article"]
     autocomplete_fields = ["article"]
     search_fields = ["note", "article__title"]

@@ -102,7 +102,7 @@ class ArticleFeed(Feed):
         return feed
 
     def items(self, obj):
-        published = self.filter_articles(Article.objects.published(), obj)
+        published = self.filter_articles(Article.objects.published().indexable(), obj)
         items = list(pages.cards(published.newest_first())[:FEED_SIZE])
         shown = _shown.get()
         if shown is not None:

@@ -42,6 +42,9 @@ RESERVED_SLUGS = frozenset(
         "static",
         "tag",
         "anteprima",
+        "trasparenza",
+        "rettifica",
+        "accessibilita",
     }
 )
 
@@ -65,6 +68,17 @@ def _forget(*keys: str) -> None:
 
 class Publisher(models.Model):
     """The newspaper's masthead and the publisher's legal details (one row)."""
+
+    class AiCrawlers(models.TextChoices):
+        ALLOW = "allow", _("consenti a tutti i crawler")
+        BLOCK_TRAINING = (
+            "block-training",
+            _("blocca i crawler che addestrano modelli di IA (GPTBot, CCBot, Google-Extended…)"),
+        )
+        BLOCK_ALL = (
+            "block-all",
+            _("blocca anche gli assistenti di IA che leggono le pagine per rispondere"),
+        )
 
     site_name = models.CharField(_("nome della testata"), max_length=100, default="Sanità33")
     tagline = models.CharField(
@@ -91,6 +105,30 @@ class Publisher(models.Model):
     facebook_url = models.URLField(_("pagina Facebook"), blank=True)
     x_url = models.URLField(_("profilo X"), blank=True)
     linkedin_url = models.URLField(_("pagina LinkedIn"), blank=True)
+    website_url = models.URLField(
+        _("sito dell'editore"), blank=True, help_text=_("Es. https://www.edraspa.it")
+    )
+    tdm_reservation = models.BooleanField(
+        _("riserva sul text and data mining"),
+        default=True,
+        help_text=_(
+            "Art. 4 della direttiva (UE) 2019/790: i contenuti non possono essere estratti "
+            "per addestrare modelli senza licenza. Pubblicata in /.well-known/tdmrep.json "
+            "e nell'intestazione tdm-reservation."
+        ),
+    )
+    tdm_policy_url = models.URLField(
+        _("indirizzo della licenza TDM"),
+        blank=True,
+        help_text=_("Dove chi vuole una licenza trova le condizioni (facoltativo)."),
+    )
+    ai_crawlers = models.CharField(
+        _("crawler di intelligenza artificiale"),
+        max_length=20,
+        choices=AiCrawlers.choices,
+        default=AiCrawlers.BLOCK_TRAINING,
+        help_text=_("Regole scritte in robots.txt."),
+    )
 
     require_medical_signoff = models.BooleanField(
         _("revisione medica obbligatoria"),
@@ -123,6 +161,11 @@ class Publisher(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         _forget(self.CACHE_KEY)
+
+    @property
+    def website_display(self) -> str:
+        """«www.edraspa.it» for https://www.edraspa.it/."""
+        return self.website_url.split("://", 1)[-1].rstrip("/")
 
     @classmethod
     def load(cls) -> Publisher:
@@ -246,6 +289,12 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=150, unique=True)
     role = models.CharField(
         _("ruolo"), max_length=100, blank=True, help_text=_("Es. «Giornalista», «Redazione».")
+    )
+    credentials = models.CharField(
+        _("titoli professionali"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separati da virgole, es. «medico, giornalista pubblicista»."),
     )
     bio = models.TextField(_("biografia breve"), blank=True)
     photo = models.ImageField(
@@ -607,6 +656,11 @@ class Article(models.Model):
         return self.seo_title or self.title
 
     @property
+    def kind_label(self) -> str:
+        """The label readers see: «News», «Intervista», «Analisi», «Opinione»."""
+        return "News" if self.kind == self.Kind.NEWS else self.get_kind_display()
+
+    @property
     def medical_reviewer(self):
         return self.medical_reviewer_person or self.medical_reviewer_author
 
@@ -685,9 +739,20 @@ class Source(models.Model):
 
 
 class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("correzione")
+        RETTIFICA = "rettifica", _("rettifica (art. 8, legge 47/1948)")
+
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     created_at = models.DateTimeField(_("data"), default=timezone.now)
     note = models.TextField(_("nota di correzione"))
+    kind = models.CharField(
+        _("tipo"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text=_("Una rettifica compare anche in testa all'articolo."),
+    )
 
     class Meta:
         verbose_name = _("correzione")

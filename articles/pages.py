@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -28,6 +28,7 @@ from articles.models import (
     Source,
 )
 from articles.querysets import published_q
+from standards.models import Deindexing
 
 
 def _rows(queryset: QuerySet, **fields) -> ArraySubquery:
@@ -108,13 +109,18 @@ def full_page(queryset: QuerySet[Article], now: datetime | None = None) -> Query
     """
     now = now or timezone.now()
     article = OuterRef("pk")
-    related = RelatedArticle.objects.filter(published_q(now, prefix="target__"), article=article)
+    # A de-indexed article (diritto all'oblio) leaves other articles' related lists.
+    related = RelatedArticle.objects.filter(
+        published_q(now, prefix="target__"), article=article, target__deindexing__isnull=True
+    )
     return (
         queryset.select_related(
             "section__parent", "medical_reviewer_person", "medical_reviewer_author"
         )
         .defer("search_vector")
         .annotate(
+            # Diritto all'oblio (standards.Deindexing): the page says noindex.
+            deindexed=Exists(Deindexing.objects.filter(article=article)),
             byline=_byline(),
             tag_list=_rows(
                 TaggedItem.objects.filter(
@@ -141,8 +147,10 @@ def full_page(queryset: QuerySet[Article], now: datetime | None = None) -> Query
             ),
             correction_list=_rows(
                 Correction.objects.filter(article=article).order_by("created_at", "id"),
+                id="id",
                 created_at="created_at",
                 note="note",
+                kind="kind",
             ),
             related_list=_rows(
                 related.order_by("position")[:RELATED_LIMIT],
@@ -150,7 +158,7 @@ def full_page(queryset: QuerySet[Article], now: datetime | None = None) -> Query
             ),
             section_newest=_rows(
                 Article.objects.published(now)
-                .filter(section=OuterRef("section_id"))
+                .filter(section=OuterRef("section_id"), deindexing__isnull=True)
                 .exclude(pk=article)
                 .newest_first()[:RELATED_LIMIT],
                 **RELATED_CARD,
@@ -190,6 +198,11 @@ def source_link(source: dict) -> str:
 def corrections(article: Article) -> list[dict]:
     """The corrections log with real datetimes (JSON carries them as text)."""
     return [
-        {"created_at": parse_datetime(row["created_at"]), "note": row["note"]}
+        {
+            "id": row.get("id"),
+            "created_at": parse_datetime(row["created_at"]),
+            "note": row["note"],
+            "is_rettifica": row.get("kind") == Correction.Kind.RETTIFICA,
+        }
         for row in article.correction_list
     ]

@@ -26,6 +26,11 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(published_q(now))
 
+    def indexable(self) -> ArticleQuerySet:
+        """Without articles de-indexed for the right to be forgotten (standards.Deindexing):
+        they keep their address but leave sitemaps, feeds, search and related lists."""
+        return self.filter(deindexing__isnull=True)
+
     def scheduled(self, now: datetime | None = None) -> ArticleQuerySet:
         return self.filter(status="published", publish_at__gt=now or timezone.now())
 

@@ -44,6 +44,7 @@ JOURNALIST_PERMISSIONS = {
     },
     "taggit": {"tag": ["add", "view"]},
     "desk": {"assignment": ["view", "change"], "editorialcomment": ["add", "view"]},
+    "standards": {"correctionrequest": ["view"], "deindexing": ["view"], "policy": ["view"]},
 }
 EDITOR_EXTRA = ["publish_article", "edit_any_article"]
 # Internal tables no editor manages by hand.
@@ -78,7 +79,9 @@ def ensure_newsroom_groups(apps=global_apps) -> None:
 
     editor, _ = Group.objects.get_or_create(name=EDITOR)
     editor_permissions = [
-        *Permission.objects.filter(content_type__app_label__in=["articles", "taggit", "desk"])
+        *Permission.objects.filter(
+            content_type__app_label__in=["articles", "taggit", "desk", "standards"]
+        )
         .exclude(content_type__model__in=EDITOR_SKIPPED_MODELS)
         .exclude(codename__startswith="signoff_"),
         *Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_EXTRA),

@@ -170,7 +170,7 @@ CANDIDATES = 1000
 
 
 def _matching(query: SearchQuery, filters: Filters) -> QuerySet[Article]:
-    articles = Article.objects.published().filter(search_vector=query)
+    articles = Article.objects.published().indexable().filter(search_vector=query)
     if filters.section_ids:
         articles = articles.filter(section__in=filters.section_ids)
     if filters.date_from:
@@ -302,6 +302,7 @@ def suggest(query: str) -> str | None:
     needle = " ".join(words)
     titles = list(
         Article.objects.published()
+        .indexable()
         .annotate(
             similarity=RawSQL(
                 "word_similarity(sanita33_unaccent(lower(%s)), "

@@ -339,8 +339,13 @@ def article_unpublish(*, article: Article, by, unpublish_at: datetime | None = N
     return article
 
 
-def article_correct(*, article: Article, by, note: str) -> Correction:
-    """Add a dated correction shown to readers; it counts as a material update."""
+def article_correct(
+    *, article: Article, by, note: str, kind: str = Correction.Kind.CORRECTION
+) -> Correction:
+    """Add a dated correction shown to readers; it counts as a material update.
+
+    A rettifica (kind RETTIFICA) is also shown at the top of the article.
+    """
     note = note.strip()
     if not note:
         raise ValueError(_("La nota di correzione è vuota."))
@@ -348,7 +353,7 @@ def article_correct(*, article: Article, by, note: str) -> Correction:
         _lock(article)
         if not can_edit(by, article):
             raise PermissionDenied(_("Non puoi modificare questo articolo."))
-        correction = Correction.objects.create(article=article, note=note)
+        correction = Correction.objects.create(article=article, note=note, kind=kind)
         if article.is_published():
             article.material_update_at = correction.created_at
         _save(article, by=by, action="correct", note=note, comment=_("Correzione aggiunta"))

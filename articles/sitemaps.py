@@ -21,6 +21,7 @@ from django.utils.html import escape
 
 from articles.models import Article, Section
 from edgecache.tags import tag
+from standards.robots import ai_crawler_rules
 
 # Small enough that a page is quick to build (a crawler reads them all anyway).
 ARTICLES_PER_SITEMAP = 2_000
@@ -39,15 +40,24 @@ class SiteUrlSitemap(Sitemap):
 
 
 class PagesSitemap(SiteUrlSitemap):
-    """Home and section pages."""
+    """Home, sections, the index pages (archive by year, authors, people, tags) and
+    the transparency page."""
 
     changefreq = "hourly"
+    INDEXES = ("articles:archive", "articles:authors", "articles:people", "articles:tags")
 
     def items(self):
-        return [None, *Section.objects.filter(is_active=True).order_by("pk")]
+        years = Article.objects.published().dates("publish_at", "year", order="DESC")
+        return [
+            reverse("articles:home"),
+            *Section.objects.filter(is_active=True).order_by("pk"),
+            *(reverse(name) for name in self.INDEXES),
+            *(reverse("articles:archive-year", args=[day.year]) for day in years),
+            reverse("standards:transparency"),
+        ]
 
     def location(self, item):
-        return item.get_absolute_url() if item else reverse("articles:home")
+        return item if isinstance(item, str) else item.get_absolute_url()
 
 
 class ArticleSitemap(SiteUrlSitemap):
@@ -57,6 +67,7 @@ class ArticleSitemap(SiteUrlSitemap):
         # Oldest first, so a page's contents stay put as new articles arrive.
         return (
             Article.objects.published()
+            .indexable()
             .select_related("section")
             .only("slug", "section__slug", "updated_at", "publish_at")
             .order_by("publish_at", "id")
@@ -72,6 +83,7 @@ class NewsSitemap(SiteUrlSitemap):
     def items(self):
         return (
             Article.objects.published()
+            .indexable()
             .filter(publish_at__gte=timezone.now() - NEWS_WINDOW)
             .select_related("section")
             .only("slug", "title", "section__slug", "publish_at", "updated_at")
@@ -95,7 +107,9 @@ def index(request):
         url = base + reverse("sitemaps:section", kwargs={"section": name})
         pages = 1
         if name == "articoli":
-            pages = max(1, math.ceil(Article.objects.published().count() / sitemap.limit))
+            pages = max(
+                1, math.ceil(Article.objects.published().indexable().count() / sitemap.limit)
+            )
         entries.extend(url if page == 1 else f"{url}?p={page}" for page in range(1, pages + 1))
     return TemplateResponse(
         request,
@@ -129,6 +143,7 @@ def articles_page(request):
     # OFFSET, page 50 of 100,000 articles read 98,000 rows to skip them (340 ms).
     ids = (
         Article.objects.published()
+        .indexable()
         .order_by("publish_at", "id")
         .values("pk")[(page - 1) * limit : page * limit]
     )
@@ -176,6 +191,7 @@ def robots_txt(request):
         "Disallow: /cerca/",
         "Disallow: /ckeditor/",
         "",
+        *ai_crawler_rules(),
         f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:index')}",
         f"Sitemap: {settings.SITE_URL}{reverse('sitemaps:news')}",
         "",

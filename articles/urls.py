@@ -1,12 +1,17 @@
 from django.urls import path
 
-from articles import views, views_preview
+from articles import views, views_index, views_preview
 
 app_name = "articles"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("cerca/", views.SearchView.as_view(), name="search"),
+    path("archivio/", views_index.ArchiveIndexView.as_view(), name="archive"),
+    path("archivio/<int:year>/", views_index.ArchiveYearView.as_view(), name="archive-year"),
+    path("autori/", views_index.AuthorIndexView.as_view(), name="authors"),
+    path("persone/", views_index.PersonIndexView.as_view(), name="people"),
+    path("tag/", views_index.TagIndexView.as_view(), name="tags"),
     path("autori/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("persone/<slug:slug>/", views.PersonView.as_view(), name="person"),
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),

@@ -21,10 +21,17 @@ from django.utils.html import escape, format_html, strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import pages
+from articles import pages, structured
 from articles.links import cached_reverse
 from articles.models import Article, Author, Person, Publisher, Section
-from articles.search import Filters, SearchResults, clean_query, highlight, suggest
+from articles.search import (
+    MAX_QUERY_LENGTH,
+    Filters,
+    SearchResults,
+    clean_query,
+    highlight,
+    suggest,
+)
 from articles.templatetags.articles import mese_it
 from edgecache.tags import model_tags, tag
 from readers.access import audience_label
@@ -78,10 +85,12 @@ class HomeView(TemplateView):
             {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
             for section in sections
         ]
+        publisher = Publisher.load()
         latest = fresh("latest", HOME_LATEST)
         shown = [*top, *latest, *(a for block in section_blocks for a in block["articles"])]
         tag(self.request, "home", *model_tags("article", shown))
         return super().get_context_data(
+            structured_data=home_structured_data(publisher),
             lead=top[0] if top else None,
             top_stories=top[1:],
             latest=latest,
@@ -139,6 +148,12 @@ class SectionView(PaginatedListView):
             context["articles"] = [a for a in context["articles"] if a.pk != featured.pk]
             tag(self.request, f"article-{featured.pk}")
         context.update(section=self.section, subsections=self.subsections, featured=featured)
+        context["structured_data"] = structured.collection_page(
+            Publisher.load(),
+            name=self.section.name,
+            path=self.section.get_absolute_url(),
+            description=self.section.description,
+        )
         return context
 
 
@@ -160,7 +175,11 @@ class ArticleDetailView(DetailView):
         if "section" in self.kwargs and self.object.section.slug != self.kwargs["section"]:
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
         context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
+        response = self.render_to_response(context)
+        if getattr(self.object, "deindexed", False):
+            # Diritto all'oblio: readable at its address, kept out of search engines.
+            response["X-Robots-Tag"] = "noindex"
+        return response
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -180,8 +199,10 @@ class ArticleDetailView(DetailView):
             corrections=pages.corrections(article),
             sources=[dict(s, link=pages.source_link(s)) for s in article.source_list],
             share_url=settings.SITE_URL + article.get_absolute_url(),
+            noindex=getattr(article, "deindexed", False),
             **kwargs,
         )
+        context["rettifiche"] = [c for c in context["corrections"] if c["is_rettifica"]]
         if article.is_reserved:
             context["audience"] = audience_label(article)
             context["esi"] = edge_includes(self.request)
@@ -206,6 +227,13 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def home_structured_data(publisher: Publisher) -> list[dict]:
+    """The home page: the site with its search action, and who publishes it."""
+    from standards.structured import organization
+
+    return [structured.website(publisher), organization(publisher)]
+
+
 def article_structured_data(article: Article, context: dict, publisher: Publisher) -> list[dict]:
     """schema.org NewsArticle and BreadcrumbList for the article page."""
     url = absolute(article.get_absolute_url())
@@ -214,7 +242,8 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
     logo = publisher.logo.url if publisher.logo else static("img/logo-sanita33.png")
     news = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": article_schema_type(article),
+        "genre": "Contenuto sponsorizzato" if article.is_sponsored else article.kind_label,
         "headline": article.title[:110],
         "description": article.seo_description or article.standfirst,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -271,6 +300,9 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
         }
         if article.last_reviewed:
             news["lastReviewed"] = article.last_reviewed.isoformat()
+    items = [news]
+    if reviewer is not None:
+        items.append(medical_web_page(article, url, news["reviewedBy"]))
     trail = [(publisher.site_name, absolute("/"))]
     if article.section.parent_id:
         parent = article.section.parent
@@ -285,7 +317,46 @@ def article_structured_data(article: Article, context: dict, publisher: Publishe
             for n, (name, item) in enumerate(trail, start=1)
         ],
     }
-    return [news, breadcrumbs]
+    return [*items, breadcrumbs]
+
+
+# schema.org's NewsArticle subtypes for our labels; an interview stays a NewsArticle.
+SCHEMA_TYPES = {
+    Article.Kind.OPINION: "OpinionNewsArticle",
+    Article.Kind.ANALYSIS: "AnalysisNewsArticle",
+}
+
+
+def article_schema_type(article: Article) -> str:
+    if article.is_sponsored:
+        return "AdvertiserContentArticle"
+    return SCHEMA_TYPES.get(article.kind, "NewsArticle")
+
+
+def medical_web_page(article: Article, url: str, reviewed_by: dict) -> dict:
+    """The page of a medically reviewed article, for health search features.
+
+    The audience is patients unless the article is reserved for health
+    professionals (an `audience` other than public, when that field exists).
+    """
+    professional = getattr(article, "audience", "public") not in ("", "public")
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url + "#pagina-medica",
+        "url": url,
+        "name": article.title,
+        "inLanguage": "it-IT",
+        "reviewedBy": reviewed_by,
+        "medicalAudience": (
+            {"@type": "MedicalAudience", "audienceType": "Clinician"}
+            if professional
+            else {"@type": "Patient"}
+        ),
+    }
+    if article.last_reviewed:
+        page["lastReviewed"] = article.last_reviewed.isoformat()
+    return page
 
 
 class AuthorView(PaginatedListView):
@@ -301,7 +372,12 @@ class AuthorView(PaginatedListView):
         return [f"author-{self.author.pk}"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, **kwargs)
+        data = structured.profile_page(
+            Publisher.load(),
+            person=structured.author_person(self.author),
+            path=self.author.get_absolute_url(),
+        )
+        return super().get_context_data(author=self.author, structured_data=data, **kwargs)
 
 
 class PersonView(PaginatedListView):
@@ -317,7 +393,12 @@ class PersonView(PaginatedListView):
         return [f"person-{self.person.pk}"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(person=self.person, **kwargs)
+        data = structured.profile_page(
+            Publisher.load(),
+            person=structured.quoted_person(self.person),
+            path=self.person.get_absolute_url(),
+        )
+        return super().get_context_data(person=self.person, structured_data=data, **kwargs)
 
 
 class TagView(PaginatedListView):
@@ -413,7 +494,10 @@ class SearchView(PaginatedListView):
         self.form = SearchForm(self.request.GET or None, sections=sections)
         self.form.is_valid()
         data = getattr(self.form, "cleaned_data", {})
-        self.query = clean_query(self.request.GET.get("q"))
+        raw = self.request.GET.get("q") or ""
+        self.query = clean_query(raw)
+        # Said on the page: the words after the limit were not searched.
+        self.shortened = len(" ".join(raw.split())) > MAX_QUERY_LENGTH
         if not self.query:
             return Article.objects.none()
         chosen = next((s for s in sections if s.slug == data.get("sezione")), None)
@@ -441,7 +525,13 @@ class SearchView(PaginatedListView):
         suggestion = None
         if self.query and not context["paginator"].count:
             suggestion = suggest(self.query)
-        context.update(form=self.form, query=self.query, suggestion=suggestion)
+        context.update(
+            form=self.form,
+            query=self.query,
+            suggestion=suggestion,
+            shortened=self.shortened,
+            max_query_length=MAX_QUERY_LENGTH,
+        )
         return context
 
     def paginate_queryset(self, queryset, page_size):

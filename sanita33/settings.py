@@ -52,7 +52,8 @@ ADMIN_PATH = env_url_path(
     reserved={
         "account", "anteprima", "archivio", "autori", "cerca", "ckeditor", "favicon.ico",
         "feed", "healthz", "media", "newsletter", "persone", "privacy", "robots.txt",
-        "sitemap.xml", "sitemap-news.xml", "static", "tag",
+        "sitemap.xml", "sitemap-news.xml", "static", "tag", "trasparenza", "rettifica",
+        "accessibilita", ".well-known",
     },
 )  # fmt: skip
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "readers",
+    "standards",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,8 @@ MIDDLEWARE = [
     # Content-Security-Policy: strict for readers, looser for the admin (sanita33/security.py).
     "sanita33.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # tdm-reservation header on readers' pages (W3C TDMRep), per the admin's choice.
+    "standards.middleware.TdmReservationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -420,6 +424,9 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, *CSP_EXTRA_IMG_SRC],
         "font-src": [SELF],
+        # No script can use it; audit tools (Lighthouse) fetch robots.txt from the
+        # page and count the refusal against SEO.
+        "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],

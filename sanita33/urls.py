@@ -49,5 +49,6 @@ urlpatterns += [
     path("feed/", include("articles.feeds")),
     path("", include("articles.sitemaps")),
     path("privacy/", PrivacyView.as_view(), name="privacy"),
+    path("", include("standards.urls")),
     path("", include("articles.urls")),
 ]

@@ -14,6 +14,38 @@ PUBLISHER = {
     "email": "redazione@sanita33.example",
     "editor_in_chief": "Elena Marchetti",
     "court_registration": "Registrazione Tribunale di Milano n. 133 del 12 marzo 2021",
+    "website_url": "https://www.editorialetrentatre.example/",
+    "facebook_url": "https://www.facebook.com/sanita33",
+    "x_url": "https://x.com/sanita33",
+    "linkedin_url": "https://www.linkedin.com/company/sanita33",
+}
+
+# The transparency page's data (standards.TrustSettings).
+TRUST = {
+    "ownership": (
+        "Editoriale Trentatré S.r.l. è posseduta al 60% da Fondazione Salute e Informazione "
+        "e al 40% dai giornalisti soci della cooperativa Redazione 33. Nessun socio opera "
+        "nel settore farmaceutico o dei dispositivi medici."
+    ),
+    "funding": (
+        "Pubblicità tabellare (58% dei ricavi 2025), contenuti sponsorizzati sempre "
+        "dichiarati (27%), corsi di formazione per professionisti sanitari (15%). "
+        "La testata non riceve contributi pubblici all'editoria."
+    ),
+    "hosting_provider": "Aruba S.p.A.",
+    "hosting_address": "Via San Clemente 53, 24036 Ponte San Pietro (BG)",
+    "accessibility_email": "accessibilita@sanita33.example",
+    "accessibility_known_issues": (
+        "Alcuni documenti PDF allegati agli articoli prima del 2024 non hanno una "
+        "struttura accessibile: chiedili in formato accessibile alla redazione."
+    ),
+}
+
+# Professional titles shown on author pages (Person hasCredential in JSON-LD).
+CREDENTIALS = {
+    "Elena Marchetti": "giornalista professionista",
+    "Chiara Lombardo": "biotecnologa, giornalista pubblicista",
+    "Giorgia Valenti": "infermiera, giornalista pubblicista",
 }
 
 # slug, name, parent slug, colour pair for the generated images, description

@@ -53,6 +53,8 @@ def test_load_demo_builds_a_complete_newsroom(one_image_per_section):
     for article in Article.objects.all():
         assert article.lead_image_alt and article.lead_image_credit
         assert article.lead_image_renditions[-1]["source"] == article.lead_image.name
+        # Discover-ready: the largest rendition is at least 1200 px wide.
+        assert article.lead_image_renditions[-1]["width"] >= 1200
     article = Article.objects.first()
     with default_storage.open(article.lead_image.name) as file, Image.open(file) as image:
         assert image.size == (1600, 900)
@@ -87,3 +89,26 @@ def test_load_demo_is_deterministic_and_leaves_a_full_database_alone(one_image_p
 )
 def test_demo_text_joins_prepositions_and_articles_as_italian_does(template, italian):
     assert contract_prepositions(template) == italian
+
+
+@pytest.mark.django_db
+def test_demo_publisher_shows_follow_line_website_and_credentials(client):
+    """Issue 17: social links (the follow-us line), the publisher's site, author titles,
+    and interview bodies whose questions are h2 under the page's h1."""
+    from django.core.management import call_command
+
+    from articles.models import Article, Author, Publisher
+    from standards.models import TrustSettings
+
+    call_command("load_demo", verbosity=0)
+    publisher = Publisher.load()
+    assert publisher.facebook_url and publisher.x_url and publisher.linkedin_url
+    assert publisher.website_url
+    assert TrustSettings.load().ownership
+    assert Author.objects.exclude(credentials="").exists()
+    interview = Article.objects.published().filter(kind=Article.Kind.INTERVIEW).first()
+    assert "<h3>" not in interview.body and "<h2>" in interview.body
+    html = client.get(interview.get_absolute_url()).content.decode()
+    follow = html.index("Rimani in contatto con noi sui nostri canali social seguendoci su:")
+    assert follow < html.index("Rimani aggiornato: iscriviti alla newsletter")
+    assert publisher.website_display in html

@@ -72,9 +72,16 @@ def test_article_and_page_sitemaps_are_valid_with_absolute_urls(client):
     urls = [loc.text for loc in articles.iter(f"{SM}loc")]
     assert urls == ["https://www.sanita33.example" + article.get_absolute_url()]
     assert articles.find(f"{SM}url/{SM}lastmod") is not None
+    year = timezone.localtime(article.publish_at).year
     assert [loc.text for loc in pages.iter(f"{SM}loc")] == [
         "https://www.sanita33.example/",
         "https://www.sanita33.example/farmaci/",
+        "https://www.sanita33.example/archivio/",
+        "https://www.sanita33.example/autori/",
+        "https://www.sanita33.example/persone/",
+        "https://www.sanita33.example/tag/",
+        f"https://www.sanita33.example/archivio/{year}/",
+        "https://www.sanita33.example/trasparenza/",
     ]
     xsd = schema(URLSET_XSD)
     assert_valid(xsd, articles)

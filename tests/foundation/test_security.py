@@ -31,6 +31,8 @@ READER_POLICY = {
     "style-src": ["'self'"],
     "img-src": ["'self'"],
     "font-src": ["'self'"],
+    # Lighthouse fetches robots.txt from the page (issue 17); no script can use it.
+    "connect-src": ["'self'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
     "base-uri": ["'none'"],

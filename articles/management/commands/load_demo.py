@@ -39,6 +39,7 @@ from articles.models import (
     Source,
 )
 from articles.slugs import slug_at_word
+from standards.models import TrustSettings
 
 SEED = 33
 ARTICLES = 150
@@ -148,6 +149,11 @@ class Command(BaseCommand):
         for name, value in content.PUBLISHER.items():
             setattr(publisher, name, value)
         publisher.save()
+        trust = TrustSettings.load()
+        for name, value in content.TRUST.items():
+            setattr(trust, name, value)
+        trust.accessibility_checked_on = self.now.date()
+        trust.save()
 
     def sections(self) -> dict[str, Section]:
         sections: dict[str, Section] = {}
@@ -180,6 +186,7 @@ class Command(BaseCommand):
                 name=name,
                 slug=slugify(name),
                 role=role,
+                credentials=content.CREDENTIALS.get(name, ""),
                 bio=bio,
                 email=f"{slugify(name).replace('-', '.')}@sanita33.example",
             )
@@ -222,7 +229,8 @@ class Command(BaseCommand):
             for question, answer in zip(
                 content.INTERVIEW_QUESTIONS, rng.sample(content.INTERVIEW_ANSWERS, 4), strict=True
             ):
-                parts.append(f"<h3>{self.fill(question, subject)}</h3><p>{answer}</p>")
+                # h2 under the page's h1: headings must not skip a level.
+                parts.append(f"<h2>{self.fill(question, subject)}</h2><p>{answer}</p>")
             return "\n".join(parts)
         paragraphs = rng.sample(content.PARAGRAPHS, rng.randint(5, 7))
         heads = rng.sample(content.SUBHEADS, 2)

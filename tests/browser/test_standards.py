@@ -1,0 +1,243 @@
+"""Issue 17 in a real browser: a rettifica from a reader's request to the notice on the
+article, thumbnails at 375 px, no page wider than a phone, target sizes, and the Nu
+HTML checker and axe-core on every new page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from standards import services
+from standards.models import CorrectionRequest
+from tests.browser.conftest import vnu_errors
+from tests.conftest import admin_path
+from tests.factories import EditorFactory
+
+SCREENS = Path("/work/screens/reader")
+LONG_WORD = "antinfiammatorio" * 197  # 3,152 characters, as in the report
+
+
+def shot(page, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.evaluate(
+        "async () => { for (const img of document.images) { img.loading = 'eager'; }"
+        " await Promise.all([...document.images].map(i => i.complete ? null :"
+        " new Promise(r => { i.onload = i.onerror = r; }))); }"
+    )
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+
+
+def test_reader_files_a_rettifica_the_editor_accepts_it_and_the_notice_shows(
+    site, newsroom, page_at
+):
+    article = newsroom["articles"][2]
+    EditorFactory(username="caporedattrice")
+
+    reader = page_at(375)
+    reader.goto(site.url + article.get_absolute_url())
+    reader.get_by_role("link", name="chiedere una rettifica").click()
+    reader.wait_for_url(re.compile(r"/rettifica/\?articolo="))
+    assert (
+        article.get_absolute_url() in reader.get_by_label("Indirizzo dell'articolo").input_value()
+    )
+    reader.get_by_label("Nome e cognome").fill("Mario Rossi")
+    reader.get_by_label("E-mail").fill("mario.rossi@example.org")
+    reader.get_by_label("Che cosa è sbagliato").fill(
+        "L'articolo attribuisce all'associazione una posizione contraria alle nuove linee guida."
+    )
+    reader.get_by_label("Versione corretta dei fatti").fill(
+        "L'associazione ha sostenuto le linee guida fin dalla consultazione pubblica."
+    )
+    reader.get_by_label("Acconsento al trattamento").check()
+    reader.get_by_role("button", name="Invia la richiesta").click()
+    reader.get_by_role("heading", name="Richiesta ricevuta").wait_for()
+    assert "entro 48 ore" in reader.locator("main").inner_text()
+    request = CorrectionRequest.objects.get()
+    assert request.status == CorrectionRequest.Status.RECEIVED
+
+    editor = page_at(1280)
+    editor.goto(site.url + admin_path())
+    editor.get_by_label("Nome utente").fill("caporedattrice")
+    editor.get_by_label("Password").fill("password-di-prova")
+    editor.get_by_role("button", name="Accedi").click()
+    editor.wait_for_url(re.compile(re.escape(admin_path())))
+    editor.goto(site.url + admin_path("standards/correctionrequest/"))
+    assert "mancano 47 ore" in editor.locator("#result_list").inner_text()
+    editor.locator("#result_list tbody tr").first.locator("th a").click()
+    editor.get_by_text("Mario Rossi").first.wait_for()
+    editor.locator("#id_decision").select_option("accept")
+    editor.locator("#id_notice").fill(
+        "Rettifica: l'associazione ha sostenuto le nuove linee guida fin dalla consultazione."
+    )
+    editor.get_by_role("button", name="Salva", exact=True).click()
+    editor.wait_for_url(re.compile(r"/correctionrequest/$"))
+    request.refresh_from_db()
+    assert request.status == CorrectionRequest.Status.PUBLISHED
+
+    # A reader arriving now (a fresh browser: pages may be kept for max-age).
+    reader = page_at(375)
+    reader.goto(site.url + article.get_absolute_url())
+    notice = reader.locator(".rettifica-notice")
+    assert notice.is_visible()
+    assert "sostenuto le nuove linee guida" in notice.inner_text()
+    assert notice.bounding_box()["y"] < reader.locator("h1").bounding_box()["y"]
+    notice.get_by_role("link", name="Vai al registro delle correzioni").click()
+    assert reader.locator(".corrections li").last.evaluate("el => el.id").startswith("correzione-")
+    assert "Rettifica" in reader.locator(".corrections").inner_text()
+    shot(reader, "article-rettifica-375")
+
+
+LIST_PAGES = ("section", "author", "tag", "archive")
+
+
+def list_paths(newsroom) -> dict[str, str]:
+    month = timezone.localtime(newsroom["articles"][0].publish_at)
+    return {
+        "section": "/farmaci/",
+        "author": newsroom["authors"][0].get_absolute_url(),
+        "tag": "/tag/vaccini/",
+        "archive": f"/archivio/{month.year}/{month.month:02d}/",
+    }
+
+
+def test_list_thumbnails_keep_their_rendition_ratio_at_375(site, newsroom, page_at):
+    page = page_at(375)
+    for name, path in list_paths(newsroom).items():
+        page.goto(site.url + path)
+        page.evaluate("() => { for (const img of document.images) img.loading = 'eager'; }")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.card--row img')].every(i => i.complete)"
+        )
+        boxes = page.evaluate(
+            """() => [...document.querySelectorAll('.card--row .card__media')].map(a => {
+                const img = a.querySelector('img');
+                const box = img.getBoundingClientRect();
+                return {box: box.width / box.height, natural: img.naturalWidth / img.naturalHeight,
+                        media: a.getBoundingClientRect().height, image: box.height};
+            })"""
+        )
+        assert boxes, name
+        for found in boxes:
+            assert found["box"] == pytest.approx(found["natural"], rel=0.02), name
+            # No empty block under the picture: the link is as tall as the image.
+            assert found["media"] == pytest.approx(found["image"], abs=1), name
+    page.goto(site.url + "/farmaci/")
+    shot(page, "section-375")
+
+
+def test_no_reader_page_is_wider_than_a_phone(site, newsroom, page_at):
+    page = page_at(375)
+    paths = [
+        "/",
+        newsroom["articles"][0].get_absolute_url(),
+        newsroom["interview"].get_absolute_url(),
+        *list_paths(newsroom).values(),
+        "/archivio/",
+        f"/archivio/{timezone.localdate().year}/",
+        "/autori/",
+        "/persone/",
+        "/tag/",
+        "/trasparenza/",
+        "/trasparenza/correzioni/",
+        "/rettifica/",
+        "/accessibilita/",
+        "/privacy/",
+        "/cerca/?q=" + LONG_WORD,
+        "/pagina-che-non-esiste-" + "x" * 300 + "/",
+    ]
+    for path in paths:
+        page.goto(site.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path[:80]
+    page.goto(site.url + "/cerca/?q=" + LONG_WORD)
+    assert page.locator("#ricerca-testata").get_attribute("maxlength") == "200"
+    assert page.get_by_label("Parole da cercare").get_attribute("maxlength") == "200"
+    assert "abbiamo cercato solo i primi 200 caratteri" in page.locator(".search-note").inner_text()
+
+
+def test_section_kicker_links_are_at_least_24_pixels_high(site, newsroom, page_at):
+    for width in (1280, 375):
+        page = page_at(width)
+        page.goto(site.url + "/")
+        heights = page.locator(".card__section").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 24, (width, min(heights))
+
+
+def new_pages(newsroom) -> dict[str, str]:
+    return {
+        "archivio": "/archivio/",
+        "archivio-anno": f"/archivio/{timezone.localdate().year}/",
+        "autori": "/autori/",
+        "persone": "/persone/",
+        "tag": "/tag/",
+        "trasparenza": "/trasparenza/",
+        "policy": "/trasparenza/correzioni/",
+        "policy-ia": "/trasparenza/intelligenza-artificiale/",
+        "rettifica": "/rettifica/",
+        "accessibilita": "/accessibilita/",
+        "articolo-con-rettifica": newsroom["articles"][1].get_absolute_url(),
+    }
+
+
+def publish_a_rettifica(newsroom) -> None:
+    request = services.correction_request_file(
+        article=newsroom["articles"][1],
+        name="Mario Rossi",
+        email="mario.rossi@example.org",
+        statement="Il dato è sbagliato.",
+        correct_version="Il dato corretto.",
+    )
+    services.correction_request_accept(
+        request=request, by=EditorFactory(), notice="Il dato corretto è 4.500, non 5.400."
+    )
+
+
+def test_new_pages_have_no_axe_violations(site, newsroom, page_at, axe_violations):
+    publish_a_rettifica(newsroom)
+    failures = {}
+    for width in (1280, 375):
+        page = page_at(width)
+        for name, path in new_pages(newsroom).items():
+            page.goto(site.url + path)
+            if violations := axe_violations(page):
+                failures[f"{name} ({width})"] = violations
+        # The form with its errors shown.
+        page.goto(site.url + "/rettifica/")
+        page.get_by_role("button", name="Invia la richiesta").click()
+        page.locator(".form-errors").wait_for()
+        if violations := axe_violations(page):
+            failures[f"rettifica-errori ({width})"] = violations
+    assert failures == {}
+    page = page_at(1280)
+    for name in ("archivio", "trasparenza", "persone"):
+        page.goto(site.url + new_pages(newsroom)[name])
+        shot(page, f"{name}-1280")
+    page = page_at(375)
+    page.goto(site.url + "/trasparenza/")
+    shot(page, "trasparenza-375")
+
+
+def test_new_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
+    publish_a_rettifica(newsroom)
+    files = []
+    for name, path in new_pages(newsroom).items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(response.content)
+        files.append(target)
+    response = client.post("/rettifica/", {"name": "", "consent": ""})
+    target = tmp_path / "rettifica-errori.html"
+    target.write_bytes(response.content)
+    files.append(target)
+    errors = vnu_errors(vnu_jar, files)
+    assert errors == [], [
+        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
+    ]
