@@ -9,8 +9,10 @@ PIP := $(VENV)/bin/pip --disable-pip-version-check -q
 run: $(VENV)/.runtime
 	$(PY) manage.py serve_site
 
+# Two pytest-xdist workers (the machines have 2 cores); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev var/node/.installed
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # HTML, accessibility and sitemap-schema checkers from the npm registry. Without npm
 # those tests skip locally; under CI=true they fail instead.

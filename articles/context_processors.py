@@ -15,8 +15,11 @@ def site(request):
     current = request.path
     if current != "/" and all(current != s.get_absolute_url() for s in nav_sections):
         current = ""
+    publisher = Publisher.load()
+    # For the TDM reservation header (standards/middleware.py), without a query of its own.
+    request.publisher = publisher
     return {
-        "publisher": Publisher.load(),
+        "publisher": publisher,
         "nav_sections": nav_sections,
         "site": {
             "stamp": cache.get_or_set(SITE_STAMP_KEY, lambda: uuid.uuid4().hex, None),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from articles.models import Publisher
-
 
 class TdmReservationMiddleware:
     """`tdm-reservation: 1` (and `tdm-policy`) when the publisher reserves TDM rights.
@@ -19,9 +17,11 @@ class TdmReservationMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not response.get("Content-Type", "").startswith("text/html"):
+        # Only pages rendered with the site's context, which has read the publisher:
+        # no query of its own, none on an error page while the database is down.
+        publisher = getattr(request, "publisher", None)
+        if publisher is None or not response.get("Content-Type", "").startswith("text/html"):
             return response
-        publisher = Publisher.load()
         response["tdm-reservation"] = "1" if publisher.tdm_reservation else "0"
         if publisher.tdm_reservation and publisher.tdm_policy_url:
             response["tdm-policy"] = publisher.tdm_policy_url

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,10 +158,14 @@ def test_a_scheduled_publication_queues_the_purge_for_its_moment(purges, setting
 def test_the_admin_purges_every_page_for_the_masthead_and_the_bylines_for_an_author(purges, client):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     publisher = Publisher.load()
-    response = client.post(
-        reverse("admin:articles_publisher_change", args=[publisher.pk]),
-        {"site_name": "Sanità33", "tagline": "Il quotidiano della sanità"},
-    )
+    # The form as the admin shows it, with the tagline changed.
+    data = {
+        name: value
+        for name, value in model_to_dict(publisher).items()
+        if name != "logo" and value not in (None, False, "")
+    }
+    data.update(site_name="Sanità33", tagline="Il quotidiano della sanità")
+    response = client.post(reverse("admin:articles_publisher_change", args=[publisher.pk]), data)
     assert response.status_code == 302
     assert purges[-1] == {"site"}
 

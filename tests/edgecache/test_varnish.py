@@ -106,10 +106,24 @@ def get(base: str, path: str, cookie: str = "") -> tuple[int, dict, str]:
 
 
 def origin_requests(access_log: Path) -> int:
-    """Requests gunicorn answered, apart from Varnish's health probe."""
-    if not access_log.exists():
-        return 0
-    return sum("/healthz" not in line for line in access_log.read_text().splitlines())
+    """Requests gunicorn answered, apart from Varnish's health probe.
+
+    gunicorn writes its access line after the response has left, so the count
+    is read once it has stopped changing for a moment.
+    """
+
+    def count() -> int:
+        if not access_log.exists():
+            return 0
+        return sum("/healthz" not in line for line in access_log.read_text().splitlines())
+
+    last, stable_since = count(), time.monotonic()
+    while time.monotonic() - stable_since < 0.3:
+        time.sleep(0.05)
+        now = count()
+        if now != last:
+            last, stable_since = now, time.monotonic()
+    return last
 
 
 @pytest.fixture

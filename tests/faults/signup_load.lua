@@ -46,7 +46,7 @@ function response(status, headers, body)
   else s2xx = s2xx + 1 end
   if body:sub(1, 1) ~= "{" then
     answered_posts = answered_posts + 1
-    local email = body:match("indirizzo <strong>([^<]+)</strong>")
+    local email = body:match("indirizzo <strong[^>]*>([^<]+)</strong>")
     if email and status < 300 then
       accepted_file:write(email, "\n")
       accepted_file:flush()

@@ -17,7 +17,13 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Publisher
 from tests.conftest import MACHINE_REDIS_URL, admin_path, machine_redis
-from tests.factories import ArticleFactory, SectionFactory, SourceFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    SourceFactory,
+    UserFactory,
+)
 
 STORAGE_REPORT = (
     "import json; from django.core.files.storage import storages; "
@@ -196,7 +202,12 @@ def test_a_publish_on_one_instance_is_served_fresh_by_the_other(cluster, tmp_pat
     (first, second), workers = cluster
     section = SectionFactory(slug="cardiologia", name="Cardiologia")
     ArticleFactory(section=section, title="Ipertensione, nuove soglie")
-    draft = ArticleFactory(section=section, title="Scompenso, il farmaco approvato", draft=True)
+    draft = ArticleFactory(
+        section=section,
+        title="Scompenso, il farmaco approvato",
+        draft=True,
+        authors=[AuthorFactory(name="Marta Bassi")],  # publishing needs a byline
+    )
     SourceFactory(article=draft)  # health content needs a source to be published
     UserFactory(username="caporedattrice", is_superuser=True)
     Publisher.load()  # else the first page view creates it, a content change
