@@ -1,4 +1,5 @@
-"""A journalist's day on the desk, in Chromium: from the assignment to the published story."""
+"""A journalist's day on the desk, in Chromium: from the assignment to the published story,
+with the medical reviewer's sign-off and an earlier revision restored."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
+from articles.roles import MEDICAL_REVIEWER
 from desk import services
 from desk.models import AutosaveDraft, EditorialComment, Notification
 from tests.browser.test_desk_layout import log_in
 from tests.conftest import admin_path
-from tests.factories import AuthorFactory, EditorFactory, JournalistFactory, SectionFactory
+from tests.factories import (
+    AuthorFactory,
+    EditorFactory,
+    JournalistFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 POLICY_MESSAGE = re.compile(r"Content.Security.Policy|Refused to", re.IGNORECASE)
 BODY_TEXT = "Le Regioni del Nord anticipano la campagna: prime dosi agli over 75."
@@ -111,7 +120,23 @@ def test_a_journalists_day_on_the_desk(site, page_at, settings, screenshot):
     assert LOST_TEXT in unescape(article.body) and BODY_TEXT in unescape(article.body)
     assert not AutosaveDraft.objects.exists()
 
-    # 5. Carla sees it waiting on her desk, comments, and publishes.
+    # 5. The medical reviewer finds it in her queue and signs it off.
+    elena = UserFactory(username="revisora", first_name="Elena", last_name="Medici")
+    elena.groups.add(Group.objects.get(name=MEDICAL_REVIEWER))
+    reviewer = AuthorFactory(user=elena, name="Dott.ssa Elena Medici", slug="elena-medici")
+    Article.objects.filter(pk=article.pk).update(
+        medical_reviewer_author=reviewer, is_health_content=True
+    )
+    page = page_at(1366, 900)
+    problems += watch_console(page)
+    log_in(page, site, "revisora")
+    page.goto(site.url + admin_path("articles/article/") + "?revisione=attesa")
+    page.get_by_role("link", name=article.title).click()
+    page.get_by_role("button", name="Firma la revisione medica").click()
+    page.get_by_text("Firma registrata: Revisione medica.").wait_for()
+    assert page.locator("input[name=_publish]").count() == 0  # she cannot publish
+
+    # 6. Carla sees it waiting on her desk, comments, and publishes.
     page = page_at(1366, 900)
     problems += watch_console(page)
     log_in(page, site, "caporedattrice")
@@ -134,7 +159,7 @@ def test_a_journalists_day_on_the_desk(site, page_at, settings, screenshot):
     article.refresh_from_db()
     assert article.is_published()
 
-    # 6. A hasty retitle is undone from the history: the published version comes back.
+    # 7. A hasty retitle is undone from the history: the published version comes back.
     published_title = article.title
     page.locator("#id_title").fill("Titolo sbagliato da annullare")
     page.locator("#article-actionbar").get_by_role("button", name="Salva", exact=True).click()
@@ -150,10 +175,11 @@ def test_a_journalists_day_on_the_desk(site, page_at, settings, screenshot):
     article.refresh_from_db()
     assert article.title == published_title and article.is_published()
 
-    # 7. Readers see the story, never the comment.
+    # 8. Readers see the story with its medical review, never the comment.
     page.goto(site.url + article.get_absolute_url())
     content = unescape(page.content())
     assert LOST_TEXT in content
+    assert "Revisione medica:" in content and "Dott.ssa Elena Medici" in content
     assert "Ho solo accorciato il titolo" not in content
     # Laura's desk tells her about the comment.
     page = page_at(1366, 900)
