@@ -174,7 +174,20 @@ def reserved_body(request, pk: int):
     cached page, or opened directly from the gate's link without an edge.
     """
     article = get_object_or_404(
-        Article.objects.published().select_related("section"),
+        # What the fragment and the gate show, not the search vector and the rest.
+        Article.objects.published()
+        .select_related("section")
+        .only(
+            "title",
+            "slug",
+            "standfirst",
+            "body",
+            "audience",
+            "audience_professions",
+            "is_medicine_promotion",
+            "section__name",
+            "section__slug",
+        ),  # fmt: skip
         pk=pk,
         audience__in=[Article.Audience.PROFESSIONALS, Article.Audience.PROFESSIONS],
     )
