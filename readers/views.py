@@ -3,6 +3,8 @@ the reserved body of an article for those who may read it."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
@@ -30,13 +32,12 @@ reader_required = login_required(login_url="account_login")
 def _reader_only(view):
     """Staff manage their account in the admin; reader pages are for readers."""
 
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.user.is_staff:
             return render(request, "readers/staff_refused.html", status=403)
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return reader_required(wrapped)
 
 
@@ -49,7 +50,7 @@ def _subscriber(user) -> Subscriber | None:
 @_reader_only
 def account(request):
     profile = ProfessionalProfile.objects.filter(user=request.user).first()
-    decisions = list(profile.decisions.select_related(None)[:10]) if profile else []
+    decisions = list(profile.decisions.all()[:10]) if profile else []
     subscriber = _subscriber(request.user)
     return render(
         request,
