@@ -1,20 +1,30 @@
 """The one question articles ask readers: may this user read this article's body?"""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
+
+
+def _profile(user):
+    """The user's professional profile, or None.
+
+    Read through the user, so a reader loaded by readers/backends.py (every
+    signed-in reader) brings it without a query of its own.
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.professional_profile
+    except ObjectDoesNotExist:
+        return None
 
 
 def verified_profile(user):
     """The user's profile when it currently opens reserved content, else None."""
-    if user is None or not user.is_authenticated or user.is_staff:
+    if user is None or user.is_staff:
         return None
-    from readers.models import ProfessionalProfile
-
-    profile = ProfessionalProfile.objects.filter(user=user).first()
-    if profile is None:
-        return None
-    now = timezone.now()
-    if profile.is_verified(now):
+    profile = _profile(user)
+    if profile is not None and profile.is_verified(timezone.now()):
         return profile
     return None
 
@@ -40,18 +50,18 @@ def may_read(user, article) -> bool:
 
 
 def _self_declared(user, article):
-    if (
-        not settings.READERS_ACCEPT_SELF_DECLARATION
-        or article.is_medicine_promotion
-        or user is None
-        or not user.is_authenticated
-    ):
+    if not settings.READERS_ACCEPT_SELF_DECLARATION or article.is_medicine_promotion:
         return None
     from readers.models import ProfessionalProfile
 
-    return ProfessionalProfile.objects.filter(
-        user=user, self_declaration=True, state=ProfessionalProfile.State.DECLARED
-    ).first()
+    profile = _profile(user)
+    if (
+        profile is not None
+        and profile.self_declaration
+        and profile.state == ProfessionalProfile.State.DECLARED
+    ):
+        return profile
+    return None
 
 
 def audience_label(article) -> str:

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -203,9 +204,14 @@ def reserved_body(request, pk: int):
         "signed_in": signed_in,
         "audience": audience_label(article),
     }
-    fragment = request.GET.get("frammento") == "1"
-    template = "readers/reserved_fragment.html" if fragment else "readers/reserved_page.html"
-    response = render(request, template, context, status=200 if allowed or fragment else 403)
+    if request.GET.get("frammento") == "1":
+        # A piece of a page the edge has already built: no site context to load
+        # (publisher, sections), so no context processors.
+        response = HttpResponse(render_to_string("readers/reserved_fragment.html", context))
+    else:
+        response = render(
+            request, "readers/reserved_page.html", context, status=200 if allowed else 403
+        )
     if signed_in:
         response["Cache-Control"] = "private, no-store"
     else:

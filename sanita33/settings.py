@@ -193,6 +193,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Signed-in requests read their session from Redis, not with a query (the database
+# stays the session's record, so a Redis outage only costs that query). Never from
+# the per-process local-memory cache: a session ended in one process would live
+# on in the others' memory.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Page caching (edgecache/): public pages carry their cache tags and these
 # lifetimes, so an edge cache (Varnish, a CDN, nginx) keeps them until a purge
@@ -232,7 +241,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Readers sign in by e-mail (django-allauth); staff never through it (readers/adapter.py).
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's backend, loading the reader's professional profile with the user.
+    "readers.backends.ReaderAuthenticationBackend",
 ]
 # Admin brute force: 5 wrong passwords for one username from one address lock that
 # pair out for an hour. Keyed on the pair, not the address alone, so one office

@@ -123,14 +123,24 @@ def populate(articles: int, accounts: int) -> None:
 
 def sessions(count: int) -> list[str]:
     """Session cookies of `count` verified readers, as a browser would hold them."""
+    from allauth.account.auth_backends import AuthenticationBackend
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django.utils.module_loading import import_string
 
+    # Signed in through django-allauth's backend, as readers are (allauth's adapter
+    # prefers it), not the first backend of the list.
+    backend = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if issubclass(import_string(path), AuthenticationBackend)
+    )
     cookies = []
     users = get_user_model().objects.filter(username__startswith="lettore").order_by("?")
     for user in users[:count]:
         client = Client()
-        client.force_login(user)
+        client.force_login(user, backend=backend)
         cookies.append(client.cookies["sessionid"].value)
     return cookies
 

@@ -115,6 +115,49 @@ def test_anonymous_and_unverified_readers_get_the_gate_from_the_fragment(client)
     assert "Vai al tuo profilo" in response.content.decode()
 
 
+def signed_in_reader(client, profile):
+    """Signs the reader in through the login form, as readers do (django-allauth)."""
+    response = client.post(
+        "/account/login/", {"login": profile.user.email, "password": "password-di-prova"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("engine", "queries"),
+    [
+        # Production with Redis: the session comes from the cache.
+        ("django.contrib.sessions.backends.cached_db", 2),
+        # Without Redis, one more query reads the session.
+        ("django.contrib.sessions.backends.db", 3),
+    ],
+)
+def test_reserved_body_costs_the_article_and_the_reader_with_their_profile(
+    client, settings, django_assert_num_queries, engine, queries
+):
+    """The one origin request of a verified reader reads the article, and the user
+    with their profile in a single query (readers/backends.py)."""
+    settings.SESSION_ENGINE = engine
+    article = reserved()
+    signed_in_reader(client, ProfessionalProfileFactory(verified=True))
+    with django_assert_num_queries(queries):
+        response = fragment(client, article)
+    assert SECRET in response.content.decode()
+    assert {"private", "no-store"} <= {v.strip() for v in response["Cache-Control"].split(",")}
+
+
+def test_reader_without_a_profile_gets_the_gate_and_no_profile_query(
+    client, django_assert_num_queries
+):
+    article = reserved()
+    reader = ReaderFactory()
+    client.post("/account/login/", {"login": reader.email, "password": "password-di-prova"})
+    with django_assert_num_queries(3):  # session, article, user (no profile)
+        response = fragment(client, article)
+    assert "Zentrolix" not in response.content.decode()
+    assert "Vai al tuo profilo" in response.content.decode()
+
+
 def test_medico_only_article_stays_gated_for_a_farmacista(client):
     article = reserved(audience=Article.Audience.PROFESSIONS, audience_professions=["medico"])
     farmacista = ProfessionalProfileFactory(verified=True, profession="farmacista")
