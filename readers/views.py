@@ -30,7 +30,7 @@ from readers.models import ProfessionalProfile
 reader_required = login_required(login_url="account_login")
 
 
-def _reader_only(view):
+def refuse_staff(view):
     """Staff manage their account in the admin; reader pages are for readers."""
 
     @wraps(view)
@@ -39,7 +39,11 @@ def _reader_only(view):
             return render(request, "readers/staff_refused.html", status=403)
         return view(request, *args, **kwargs)
 
-    return reader_required(wrapped)
+    return wrapped
+
+
+def _reader_only(view):
+    return reader_required(refuse_staff(view))
 
 
 def _subscriber(user) -> Subscriber | None:

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "desk",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "readers",
     "standards",
 ]
@@ -278,6 +279,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/h/ip"}
+# Optional two-factor authentication for readers: an authenticator app (TOTP)
+# with recovery codes. No passkeys: allauth's WebAuthn needs JavaScript, and
+# readers' pages run none (CONTENT_SECURITY_POLICY).
+MFA_ADAPTER = "readers.adapter.ReaderMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 LOGIN_REDIRECT_URL = "readers:account"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Professional verification (readers/): how long a verification lasts before the

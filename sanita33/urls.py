@@ -1,3 +1,4 @@
+from allauth.mfa import urls as mfa_urls
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
@@ -7,6 +8,7 @@ from django.views.static import serve
 
 from articles.images import ckeditor_upload
 from articles.views import PrivacyView
+from readers.urls import staff_refused
 from sanita33.health import healthz
 
 
@@ -28,6 +30,8 @@ urlpatterns = [
     path("newsletter/", include("newsletter.urls")),
     # Reader accounts: our pages first, then django-allauth's (login, sign-up, reset…).
     path("account/profilo/", include("readers.urls")),
+    # Two-factor authentication (an authenticator app) is for readers only.
+    path("account/2fa/", include(staff_refused(mfa_urls.urlpatterns))),
     path("account/", include("allauth.urls")),
 ]
 
