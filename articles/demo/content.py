@@ -1,7 +1,8 @@
-"""Text of the demo newsroom (`manage.py load_demo`): written for this project, all invented.
+"""Masthead, sections, authors and people of the demo newsroom (`manage.py load_demo`).
 
-Names, companies, figures and quotes are fictitious; they read like Italian
-health news so that pages, search and related lists can be judged by eye.
+The articles themselves are in articles.toml next to this file. Names,
+organisations, figures and quotes are invented; they read like Italian health
+news so that pages, search and related lists can be judged by eye.
 """
 
 PUBLISHER = {
@@ -264,3 +265,26 @@ PEOPLE = [
         "Segue gli ambulatori per il diabete di tipo 2 e gli studi sulla nutrizione.",
     ),
 ]
+
+# A draft of the weekly newsletter, ready for the preview in the admin (titles from
+# articles.toml, in the order the edition shows them).
+EDITION = {
+    "subject": "Influenza verso il picco, attese online e la caccia agli infermieri",
+    "preheader": "Le notizie di sanità della settimana scelte dalla redazione di Sanità33.",
+    "intro": (
+        "<p>Buongiorno. La stagione influenzale corre più veloce del previsto e i pronto "
+        "soccorso se ne accorgono già. Da gennaio i tempi di attesa di ogni ospedale saranno "
+        "pubblici: vi spieghiamo che cosa si vedrà e che cosa fare se il CUP non trova posto. "
+        "E poi le Regioni che cercano infermieri all'estero, la manovra per la sanità e un "
+        "esame del sangue per l'Alzheimer.</p><p>Buona lettura, la redazione.</p>"
+    ),
+    "articles": [
+        "Influenza, il picco è atteso a gennaio: già due milioni di italiani a letto",
+        "Liste d'attesa, da gennaio i tempi di ogni ospedale saranno pubblici online",
+        "Il CUP non trova posto entro i tempi? Ecco che cosa può fare il paziente",
+        "Infermieri, ne mancano 65 mila: le Regioni reclutano in India e in Sud America",
+        "Manovra, alla sanità 1,8 miliardi: metà andrà al rinnovo dei contratti",
+        "Alzheimer, un esame del sangue per la p-tau217 entra in due centri italiani",
+        "Giovanni Bassi: «Il vaccino va fatto adesso, a dicembre è già tardi»",
+    ],
+}

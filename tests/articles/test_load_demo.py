@@ -7,6 +7,7 @@ load per module (`demo`); the determinism check makes its own.
 import hashlib
 import re
 from collections import defaultdict
+from html import unescape
 from io import StringIO
 from itertools import combinations
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from articles.management.commands.load_demo import read_articles
 from articles.models import Article, Author, Correction, Person, Publisher, Section, Source
+from newsletter.models import Edition
 from standards.models import TrustSettings
 
 IMMEDIATE_TASKS = {
@@ -90,6 +92,11 @@ def test_load_demo_builds_a_complete_newsroom(demo, demo_media):
     assert len({(a.year, a.month) for a in published.dates("publish_at", "month")}) >= 3
     publisher = Publisher.load()
     assert publisher.vat_number and publisher.court_registration and publisher.editor_in_chief
+    # A draft newsletter of the week's published stories, for the admin's preview.
+    edition = Edition.objects.get()
+    assert edition.status == "draft" and edition.intro.startswith("<p>")
+    week = published.filter(publish_at__gte=now - timezone.timedelta(days=7))
+    assert set(edition.articles.all()) <= set(week) and edition.articles.count() >= 5
 
     for article in Article.objects.all():
         assert article.lead_image_alt.startswith("Illustrazione: ")
@@ -241,3 +248,12 @@ def test_load_demo_is_deterministic_and_leaves_a_full_database_alone(demo, demo_
         for a in Article.objects.all()
     }
     assert after == before
+
+
+@pytest.mark.django_db
+def test_demo_newsletter_edition_previews_the_weeks_stories(demo, demo_media, admin_client):
+    edition = Edition.objects.get()
+    html = unescape(admin_client.get(edition.get_absolute_url()).content.decode())
+    assert edition.subject in html
+    for article in edition.articles.all():
+        assert article.title in html

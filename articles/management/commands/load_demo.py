@@ -41,6 +41,7 @@ from articles.models import (
     Source,
 )
 from articles.slugs import slug_at_word
+from newsletter.models import Edition, EditionArticle
 from standards.models import TrustSettings
 
 ARTICLES_FILE = Path(content.__file__).with_name("articles.toml")
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             counts = {"published": 0, "scheduled": 0, "draft": 0, "review": 0}
             for entry in entries:
                 counts[self.article(entry, sections, authors, people)] += 1
+            self.edition()
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -156,6 +158,18 @@ class Command(BaseCommand):
             )
             for name, role, org, bio in content.PEOPLE
         ]
+
+    def edition(self) -> None:
+        """A draft newsletter edition of the week's stories, for the admin's preview."""
+        data = content.EDITION
+        edition = Edition.objects.create(
+            subject=data["subject"], preheader=data["preheader"], intro=data["intro"]
+        )
+        articles = {a.title: a for a in Article.objects.filter(title__in=data["articles"])}
+        EditionArticle.objects.bulk_create(
+            EditionArticle(edition=edition, article=articles[title], position=position)
+            for position, title in enumerate(data["articles"])
+        )
 
     def when(self, entry: dict) -> datetime | None:
         """`hours_ago`, or `days_ago` with `at` (local time), or `days_ahead` for scheduled."""
