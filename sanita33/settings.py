@@ -197,7 +197,9 @@ else:
 # Signed-in requests read their session from Redis, not with a query (the database
 # stays the session's record, so a Redis outage only costs that query). Never from
 # the per-process local-memory cache: a session ended in one process would live
-# on in the others' memory.
+# on in the others' memory. (A logout while this process cannot reach a Redis that
+# still holds the session leaves the cached copy until it expires: the outage's
+# warning in the log says when that could have happened.)
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL
