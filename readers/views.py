@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -28,6 +29,10 @@ from readers.forms import ProfessionForm
 from readers.models import ProfessionalProfile
 
 reader_required = login_required(login_url="account_login")
+TWO_FACTOR_METHODS = {
+    Authenticator.Type.TOTP: "app di autenticazione",
+    Authenticator.Type.RECOVERY_CODES: "codici di recupero",
+}
 
 
 def refuse_staff(view):
@@ -106,6 +111,15 @@ def export(request):
             "indirizzi": [
                 {"email": a.email, "verificato": a.verified, "principale": a.primary}
                 for a in EmailAddress.objects.filter(user=user)
+            ],
+            # What two-factor authentication holds, without its secrets.
+            "autenticazione_a_due_fattori": [
+                {
+                    "metodo": TWO_FACTOR_METHODS.get(a.type, a.type),
+                    "attivata_il": a.created_at.isoformat(),
+                    "ultimo_uso": a.last_used_at.isoformat() if a.last_used_at else None,
+                }
+                for a in Authenticator.objects.filter(user=user).order_by("created_at")
             ],
         },
         "profilo_professionale": None,

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import html
+import json
 import re
 import struct
 import time
@@ -82,6 +83,12 @@ def test_reader_enrols_an_authenticator_app_and_logs_in_with_it(client):
     page = client.get("/account/profilo/")
     assert page.status_code == 200
     assert "anna.rossi@example.org" in page.content.decode()
+
+    # The data export says what is active, never the secret.
+    export = client.post("/account/profilo/esporta/")
+    methods = json.loads(export.content)["account"]["autenticazione_a_due_fattori"]
+    assert [m["metodo"] for m in methods] == ["app di autenticazione", "codici di recupero"]
+    assert secret not in export.content.decode()
 
 
 def test_staff_have_no_two_factor_pages_here(client):
