@@ -12,6 +12,7 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core import mail
 
 from tests.factories import EditorFactory, ReaderFactory
 
@@ -98,3 +99,15 @@ def test_staff_have_no_two_factor_pages_here(client):
         response = client.get(path)
         assert response.status_code == 403
         assert "Questa è l'area dei lettori" in response.content.decode()
+
+
+def test_a_code_by_email_does_not_skip_the_authenticator_app(client):
+    reader = ReaderFactory(email="codice@example.org")
+    secret = base64.b32encode(b"segreto-di-prova-20b").decode()
+    Authenticator.objects.create(user=reader, type=Authenticator.Type.TOTP, data={"secret": secret})
+    response = client.post("/account/login/code/", {"email": reader.email})
+    [message] = mail.outbox
+    code = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", message.body, re.M).group(1)
+    response = client.post(response["Location"], {"code": code})
+    assert response["Location"] == "/account/2fa/authenticate/"
+    assert client.get("/account/profilo/").status_code == 302
