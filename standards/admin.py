@@ -17,20 +17,8 @@ from django.utils.translation import ngettext
 
 from articles.freshness import content_changed
 from standards import services
+from standards.deadlines import clock
 from standards.models import CorrectionRequest, Deindexing, Policy, TrustSettings
-
-
-def clock(request: CorrectionRequest, now=None) -> str:
-    """«mancano 5 ore», «scaduta da 3 ore», or the decision's date."""
-    if not request.is_open:
-        return ""
-    left = request.time_left(now)
-    hours = int(abs(left.total_seconds()) // 3600)
-    if left.total_seconds() >= 0:
-        if hours == 0:
-            return str(_("scade tra meno di un'ora"))
-        return ngettext("manca %(n)d ora", "mancano %(n)d ore", hours) % {"n": hours}
-    return ngettext("scaduta da %(n)d ora", "scaduta da %(n)d ore", hours) % {"n": hours}
 
 
 class DecisionForm(forms.ModelForm):
