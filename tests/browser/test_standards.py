@@ -5,6 +5,7 @@ HTML checker and axe-core on every new page."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,9 @@ from django.utils import timezone
 from articles.freshness import content_changed
 from standards import services
 from standards.models import CorrectionRequest, Policy, TrustSettings
-from tests.browser.conftest import vnu_errors
+from tests.browser.conftest import ARTIFACTS, vnu_errors
 from tests.conftest import admin_path
-from tests.factories import EditorFactory
+from tests.factories import CorrectionRequestFactory, EditorFactory
 
 SCREENS = Path("/work/screens/reader")
 LONG_WORD = "antinfiammatorio" * 197  # 3,152 characters, as in the report
@@ -315,6 +316,79 @@ def test_new_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert FILLED_TEXT[name] in response.content.decode(), path
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(response.content)
+        files.append(target)
+    errors = vnu_errors(vnu_jar, files)
+    assert errors == [], [
+        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
+    ]
+
+
+def admin_pages(request: CorrectionRequest) -> dict[str, str]:
+    return {
+        "scrivania": admin_path(),
+        "rettifiche": admin_path("standards/correctionrequest/"),
+        "rettifica": admin_path(f"standards/correctionrequest/{request.pk}/change/"),
+        "oblio": admin_path("standards/deindexing/"),
+        "oblio-nuovo": admin_path("standards/deindexing/add/"),
+        "policy": admin_path("standards/policy/"),
+        "policy-nuova": admin_path("standards/policy/add/"),
+        "trasparenza": admin_path("standards/trustsettings/1/change/"),
+    }
+
+
+def late_and_fresh_requests(newsroom) -> tuple[CorrectionRequest, CorrectionRequest]:
+    now = timezone.now()
+    late = CorrectionRequestFactory(
+        article=newsroom["articles"][3], name="Mario Rossi", received_at=now - timedelta(hours=50)
+    )
+    fresh = CorrectionRequestFactory(
+        article=newsroom["articles"][5], name="ASST Brianza", received_at=now - timedelta(hours=2)
+    )
+    TrustSettings.load()
+    return late, fresh
+
+
+def test_the_desk_reminds_the_editor_of_open_rettifiche(site, newsroom, page_at, axe_violations):
+    late, fresh = late_and_fresh_requests(newsroom)
+    EditorFactory(username="caporedattrice")
+    page = page_at(1366)
+    page.goto(site.url + admin_path())
+    page.get_by_label("Nome utente").fill("caporedattrice")
+    page.get_by_label("Password").fill("password-di-prova")
+    page.get_by_role("button", name="Accedi").click()
+    block = page.locator("#rettifiche")
+    rows = block.locator("li")
+    assert rows.count() == 2
+    assert rows.nth(0).locator(".desk-badge").inner_text() == "Scaduta"
+    assert newsroom["articles"][3].title in rows.nth(0).inner_text()
+    assert "Mancano 45 ore" in rows.nth(1).inner_text()
+    assert rows.nth(1).locator(".desk-badge").count() == 0
+    summary = page.locator(".desk-summary")
+    assert summary.get_by_role("link", name="2 rettifiche aperte").count() == 1
+    block.screenshot(path=str(ARTIFACTS / "desk-rettifiche.png"))
+
+    failures = {}
+    for name, path in admin_pages(late).items():
+        page.goto(site.url + path)
+        if violations := axe_violations(page):
+            failures[name] = violations
+    assert failures == {}
+
+    page.goto(site.url + admin_path())
+    page.locator("#rettifiche").get_by_role("link", name=newsroom["articles"][3].title).click()
+    page.wait_for_url(re.compile(rf"/correctionrequest/{late.pk}/change/$"))
+    assert "Mario Rossi" in page.locator("#content").inner_text()
+
+
+def test_the_newsroom_s_standards_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
+    late, _fresh = late_and_fresh_requests(newsroom)
+    client.force_login(EditorFactory())
+    files = []
+    for name, path in admin_pages(late).items():
+        response = client.get(path)
+        assert response.status_code == 200, path
         target = tmp_path / f"{name}.html"
         target.write_bytes(response.content)
         files.append(target)
