@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def served_site(child_env, newsroom, tmp_path, settings):
     """gunicorn with DEBUG off over the test's newsroom; yields its base URL."""
     from articles import related
 
-    related.recompute_all()  # the article page's «Leggi anche» list
+    related.recompute_all()  # the article page's «Potrebbero interessarti anche»
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
@@ -106,6 +107,10 @@ def test_reader_pages_score_at_least_95_in_every_lighthouse_category(
         article.get_absolute_url(),
         newsroom["authors"][0].get_absolute_url(),
     ]
+    with urllib.request.urlopen(served_site + paths[2], timeout=10) as response:
+        shown = response.read().decode()
+    assert "<picture>" in shown
+    assert 'id="correlati"' in shown
     pages = [(ff, served_site + path) for path in paths for ff in FORM_FACTORS]
     runs = lighthouse_runs(pages)
     # Performance on a shared two-core machine moves by a few points from one run to
