@@ -67,7 +67,7 @@ def test_load_demo_builds_a_complete_newsroom(demo, demo_media):
     entries = read_articles()
     now = timezone.now()
     assert 40 <= Article.objects.count() == len(entries) <= 60
-    assert Article.objects.published(now).count() == 47
+    assert Article.objects.published(now).count() == 49
     assert Article.objects.scheduled(now).count() == 2
     assert Article.objects.filter(status="draft").count() == 1
     assert Article.objects.filter(status="review").count() == 1
@@ -83,6 +83,10 @@ def test_load_demo_builds_a_complete_newsroom(demo, demo_media):
     assert sponsored.sponsor_name and not sponsored.is_health_content
     assert published.filter(medical_reviewer_person__isnull=False).count() >= 3
     assert published.filter(is_featured=True).count() >= 5
+    # Two pieces for verified professionals only: one for all, one for some professions.
+    reserved = published.exclude(audience="public")
+    assert sorted(reserved.values_list("audience", flat=True)) == ["professionals", "professions"]
+    assert reserved.get(audience="professions").audience_professions == ["medico", "farmacista"]
     assert Correction.objects.values("article").distinct().count() == 1
     assert Correction.objects.count() == 2
     assert not Article.objects.filter(sources__isnull=True).exists()

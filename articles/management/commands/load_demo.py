@@ -221,6 +221,9 @@ class Command(BaseCommand):
             sponsor_name=sponsor,
             is_health_content=not sponsor,
             is_featured="featured" in entry,
+            # Reserved to verified health professionals (readers/access.py).
+            audience=entry.get("audience", Article.Audience.PUBLIC),
+            audience_professions=entry.get("professions", []),
             priority=entry.get("featured", 0),
             status={"draft": Article.Status.DRAFT, "review": Article.Status.REVIEW}.get(
                 status, Article.Status.PUBLISHED
