@@ -26,6 +26,10 @@ def _test_settings(settings, tmp_path):
         }
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Sessions in the database whether or not REDIS_URL is set, so signed-in pages'
+    # query counts are the same in every run (tests/readers/test_access.py measures
+    # the Redis-cached sessions of production).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     cache.clear()
     yield
     cache.clear()

@@ -120,3 +120,25 @@ def test_repeated_queries_are_planned_once_per_connection_unless_turned_off(sett
     )
     assert result.returncode == 0, result.stderr
     assert (int(result.stdout.split()[-1]) > 0) is prepared
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/0", "django.contrib.sessions.backends.cached_db"),
+        # Never the per-process memory cache: a logout would not reach the other processes.
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_cached_in_redis_only(redis_url, engine):
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(SECRET_KEY="x", DJANGO_SETTINGS_MODULE="sanita33.settings", REDIS_URL=redis_url)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == engine
