@@ -82,6 +82,8 @@ EXPANDED_TERMS = 40
 POSTINGS_PER_TERM = 300
 # Scored candidates looked at by the sense rules (duplicates, stories, nudges).
 CANDIDATES = 40
+# Candidates whose vectors are read up front (a list of 10 rarely goes further).
+PICK_VECTORS = 20
 # Cosine on the kept vectors above which two articles say the same thing
 # (a republished or lightly rewritten piece; same-topic news sits far lower).
 NEAR_DUPLICATE = 0.9
@@ -378,33 +380,39 @@ def _expanded_queries(
 
 
 def _query_candidates(queries: dict[int, Vector], limit: int) -> dict[int, list]:
-    """Like _scored_candidates, for query vectors given here: one query for the batch."""
+    """Like _scored_candidates, for query vectors given here: one query for the batch.
+
+    The batch's terms travel as flat arrays; each article reads its own slice
+    (first..last), so the work grows with the batch, not with its square.
+    """
     result: dict[int, list] = {pk: [] for pk in queries}
-    sources, terms, weights = [], [], []
+    sources, firsts, lasts, terms, weights = [], [], [], [], []
     for pk, query in queries.items():
-        for term, weight in query.items():
-            sources.append(pk)
-            terms.append(term)
-            weights.append(weight)
+        if not query:
+            continue
+        sources.append(pk)
+        firsts.append(len(terms) + 1)
+        terms.extend(query)
+        weights.extend(query.values())
+        lasts.append(len(terms))
     if not sources:
         return result
     with _custom_plan_cursor() as cursor:
         cursor.execute(
             """
-            WITH q AS (
-                SELECT * FROM unnest(%(sources)s::bigint[], %(terms)s::text[],
-                                     %(weights)s::float8[]) AS q(source, term, weight)
-            )
             SELECT s.source, c.article_id, c.score
-            FROM (SELECT DISTINCT source FROM q) AS s
+            FROM unnest(%(sources)s::bigint[], %(firsts)s::int[], %(lasts)s::int[])
+                AS s(source, first, last)
             CROSS JOIN LATERAL (
                 SELECT p.article_id, sum(p.weight * q.weight) AS score
-                FROM q CROSS JOIN LATERAL (
+                FROM unnest((%(terms)s::text[])[s.first:s.last],
+                            (%(weights)s::float8[])[s.first:s.last]) AS q(term, weight)
+                CROSS JOIN LATERAL (
                     SELECT t.article_id, t.weight FROM articles_relatedterm t
                     WHERE t.term = q.term AND t.weight >= %(min_weight)s
                     ORDER BY t.weight DESC LIMIT %(postings)s
                 ) AS p
-                WHERE q.source = s.source AND p.article_id <> s.source
+                WHERE p.article_id <> s.source
                 GROUP BY p.article_id ORDER BY score DESC, p.article_id DESC
                 LIMIT %(limit)s
             ) AS c
@@ -412,6 +420,8 @@ def _query_candidates(queries: dict[int, Vector], limit: int) -> dict[int, list]
             """,
             {
                 "sources": sources,
+                "firsts": firsts,
+                "lasts": lasts,
                 "terms": terms,
                 "weights": weights,
                 "min_weight": RelatedTerm.MIN_SEARCHED_WEIGHT,
@@ -502,9 +512,12 @@ def _editor_choices(ids: list[int]) -> dict[int, set[int]]:
     return result
 
 
-def _surface_words(text: str, terms: Iterable[str]) -> list[str]:
+def _folded_words(text: str) -> list[tuple[str, str]]:
+    return [(_fold(w), w.lower()) for w in re.findall(r"\w+", text)]
+
+
+def _surface_words(folded: list[tuple[str, str]], terms: Iterable[str]) -> list[str]:
     """Readable words for stemmed terms, as the article itself spells them."""
-    folded = [(_fold(w), w.lower()) for w in re.findall(r"\w+", text)]
     words = (next((w for f, w in folded if f.startswith(term)), term) for term in terms)
     return list(dict.fromkeys(words))
 
@@ -552,21 +565,34 @@ def compute_many(ids: list[int]) -> dict[int, list[Pick]]:
         scored = _query_candidates(_expanded_queries(ids, scored, vectors), limit)
     else:
         vectors = {}
-    wanted = set(ids) | {pk for pairs in scored.values() for pk, _ in pairs}
-    vectors.update(_vectors(list(wanted - set(vectors))))
-    metas = _metadata(list(wanted))
-    now = timezone.now()
-    return {
-        pk: _pick(
-            vectors.get(pk, {}),
-            metas.get(pk),
-            [(t, score) for t, score in scored[pk] if t not in skip[pk]][:CANDIDATES],
-            vectors,
-            metas,
-            now,
-        )
-        for pk in ids
+    candidates = {
+        pk: [(t, score) for t, score in scored[pk] if t not in skip[pk]][:CANDIDATES] for pk in ids
     }
+    wanted = set(ids) | {pk for pairs in candidates.values() for pk, _ in pairs}
+    metas = _metadata(list(wanted))
+    # The duplicate checks and reasons need the vectors of the candidates a list
+    # reaches; the best PICK_VECTORS nearly always suffice, the rest are read
+    # (one more query) only for the lists that go further.
+    likely = set(ids) | {pk for pairs in candidates.values() for pk, _ in pairs[:PICK_VECTORS]}
+    missing = likely - set(vectors)
+    vectors.update(dict.fromkeys(missing, {}))
+    vectors.update(_vectors(list(missing)))
+    now = timezone.now()
+    result: dict[int, list[Pick]] = {}
+    for pk in ids:
+        picks = _pick(vectors.get(pk, {}), metas.get(pk), candidates[pk], vectors, metas, now)
+        if picks is not None:
+            result[pk] = picks
+    rest = [pk for pk in ids if pk not in result]
+    if rest:
+        more = {t for pk in rest for t, _ in candidates[pk]} - set(vectors)
+        vectors.update(dict.fromkeys(more, {}))
+        vectors.update(_vectors(list(more)))
+        for pk in rest:
+            result[pk] = _pick(
+                vectors.get(pk, {}), metas.get(pk), candidates[pk], vectors, metas, now
+            )
+    return {pk: result[pk] for pk in ids}
 
 
 def _pick(
@@ -576,7 +602,8 @@ def _pick(
     vectors: dict[int, Vector],
     metas: dict[int, _Meta],
     now: datetime,
-) -> list[Pick]:
+) -> list[Pick] | None:
+    """The list from scored candidates, or None if it needs a vector not in vectors."""
     ranked = []
     for pk, score in scored:
         if pk not in metas or score < MIN_SCORE:
@@ -585,11 +612,14 @@ def _pick(
         ranked.append((score * boost, pk, reasons))
     ranked.sort(key=lambda item: (item[0], metas[item[1]].publish_at or now), reverse=True)
 
+    folded = _folded_words(source.text if source else "")
     picks: list[Pick] = []
     for final, pk, reasons in ranked:
         if len(picks) >= STORED_LIMIT:
             break
-        candidate = vectors.get(pk, {})
+        if pk not in vectors:
+            return None
+        candidate = vectors[pk]
         if _dot(vector, candidate) >= NEAR_DUPLICATE:
             continue
         if any(_dot(p.vector, candidate) >= NEAR_DUPLICATE for p in picks):
@@ -599,7 +629,7 @@ def _pick(
         )
         # Numbers help find a story (figures, years) but say nothing to a reader.
         terms = [t for _, t in contributions if not _NUMERIC.match(t)][:5]
-        reasons = {**reasons, "words": _surface_words(source.text if source else "", terms)}
+        reasons = {**reasons, "words": _surface_words(folded, terms)}
         picks.append(Pick(pk, round(final, 4), reasons, candidate))
     _mark_newer(picks, metas)
     return picks
