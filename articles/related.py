@@ -57,6 +57,7 @@ from articles.models import (
     RelatedTermStat,
 )
 from articles.querysets import published_q
+from articles.related_index import SearchedIndex
 
 logger = logging.getLogger(__name__)
 
@@ -362,6 +363,13 @@ def _scored_candidates(ids: list[int], limit: int = CANDIDATES) -> dict[int, lis
     return result
 
 
+def _key_terms(vector: Vector, index: SearchedIndex) -> Vector:
+    """The first-pass query, as _scored_candidates takes it: the QUERY_TERMS
+    strongest terms that another article also has."""
+    shared = sorted((-w, t) for t, w in vector.items() if t in index.shared)
+    return {t: -w for w, t in shared[:QUERY_TERMS]}
+
+
 def _expanded_queries(
     ids: list[int], scored: dict[int, list], vectors: dict[int, Vector]
 ) -> dict[int, Vector]:
@@ -554,17 +562,29 @@ def compute_related(article_id: int) -> list[Pick]:
     return compute_many([article_id])[article_id]
 
 
-def compute_many(ids: list[int]) -> dict[int, list[Pick]]:
-    """The automatic picks of several articles, in a fixed number of queries."""
+def compute_many(ids: list[int], index: SearchedIndex | None = None) -> dict[int, list[Pick]]:
+    """The automatic picks of several articles, in a fixed number of queries.
+
+    With an index (a full rebuild), candidates are scored in memory against it
+    instead of by the SQL aggregates; the lists are the same.
+    """
     skip = _editor_choices(ids)
     limit = CANDIDATES + max(map(len, skip.values()), default=0)
-    scored = _scored_candidates(ids, max(limit, FEEDBACK_DOCS))
+    vectors: dict[int, Vector] = {}
+    if index is None:
+        scored = _scored_candidates(ids, max(limit, FEEDBACK_DOCS))
+    else:
+        vectors.update(_vectors(ids))
+        queries = {pk: _key_terms(vectors.get(pk, {}), index) for pk in ids}
+        scored = index.candidates(queries, max(limit, FEEDBACK_DOCS))
     if FEEDBACK_DOCS:
         first = set(ids) | {pk for pairs in scored.values() for pk, _ in pairs[:FEEDBACK_DOCS]}
-        vectors = _vectors(list(first))
-        scored = _query_candidates(_expanded_queries(ids, scored, vectors), limit)
-    else:
-        vectors = {}
+        vectors.update(_vectors(list(first - set(vectors))))
+        queries = _expanded_queries(ids, scored, vectors)
+        if index is None:
+            scored = _query_candidates(queries, limit)
+        else:
+            scored = index.candidates(queries, limit)
     candidates = {
         pk: [(t, score) for t, score in scored[pk] if t not in skip[pk]][:CANDIDATES] for pk in ids
     }
@@ -720,23 +740,42 @@ def recompute_all(*, batch_size: int = 200, workers: int = 1) -> int:
             # the planner to scan every published row instead of a few ids.
             cursor.execute("ANALYZE articles_article, taggit_taggeditem, articles_articleperson")
     ids = published_ids()
+    index = SearchedIndex(
+        postings_per_term=POSTINGS_PER_TERM,
+        min_weight=RelatedTerm.MIN_SEARCHED_WEIGHT,
+        docs_key=DOCS_KEY,
+    )
     if workers <= 1 or connection.in_atomic_block or len(ids) < batch_size * workers:
-        _recompute_ids(ids, batch_size)
+        _recompute_ids(ids, batch_size, index)
         return len(ids)
     connections.close_all()
+    # Forked, not spawned: the workers share the parent's in-memory index
+    # (copy-on-write) instead of each reading or receiving a copy.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        pool.starmap(_recompute_ids, [(ids[i::workers], batch_size, True) for i in range(workers)])
+    global _fork_index
+    _fork_index = index
+    try:
+        with context.Pool(workers) as pool:
+            pool.starmap(_recompute_share, [(ids[i::workers], batch_size) for i in range(workers)])
+    finally:
+        _fork_index = None
     return len(ids)
 
 
-def _recompute_ids(ids: list[int], batch_size: int, child: bool = False) -> None:
+_fork_index: SearchedIndex | None = None
+
+
+def _recompute_share(ids: list[int], batch_size: int) -> None:
+    """One worker's share of a rebuild, against the index it inherited."""
     try:
-        for start in range(0, len(ids), batch_size):
-            save_many(compute_many(ids[start : start + batch_size]))
+        _recompute_ids(ids, batch_size, _fork_index)
     finally:
-        if child:
-            connections.close_all()
+        connections.close_all()
+
+
+def _recompute_ids(ids: list[int], batch_size: int, index: SearchedIndex | None) -> None:
+    for start in range(0, len(ids), batch_size):
+        save_many(compute_many(ids[start : start + batch_size], index))
 
 
 # --- freshness -----------------------------------------------------------------
