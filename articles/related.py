@@ -172,10 +172,13 @@ def _normalised(vector: Vector) -> Vector:
 def _raw_terms(ids: list[int]) -> dict[int, Vector]:
     """Field-weighted term frequencies of these articles from their search vectors."""
     result: dict[int, Vector] = defaultdict(dict)
-    case = " ".join(f"WHEN '{k}' THEN {v}" for k, v in FIELD_WEIGHTS.items())
+    # Occurrences per field label times its weight, with plain array functions:
+    # a subquery per lexeme made this four times slower at 100,000 articles.
+    tf = " + ".join(
+        f"cardinality(array_positions(u.weights, '{k}')) * {v}" for k, v in FIELD_WEIGHTS.items()
+    )
     sql = f"""
-        SELECT a.id, u.lexeme,
-               (SELECT sum(CASE w {case} ELSE 1 END) FROM unnest(u.weights) AS w)
+        SELECT a.id, u.lexeme, {tf}
         FROM articles_article a, unnest(a.search_vector) AS u
         WHERE a.id = ANY(%s)
     """
@@ -213,8 +216,9 @@ def _load_stats(terms: Iterable[str]) -> Stats:
     return Stats(docs=max(rows.pop(DOCS_KEY, 0), 1), df=rows)
 
 
-def _write_vectors(vectors: dict[int, Vector]) -> None:
-    RelatedTerm.objects.filter(article_id__in=list(vectors)).delete()
+def _write_vectors(vectors: dict[int, Vector], *, replace: bool = True) -> None:
+    if replace:
+        RelatedTerm.objects.filter(article_id__in=list(vectors)).delete()
     with connection.cursor() as cursor:
         with cursor.copy("COPY articles_relatedterm (article_id, term, weight) FROM STDIN") as copy:
             for article_id, vector in vectors.items():
@@ -246,9 +250,21 @@ def rebuild_index(batch_size: int = 1000) -> int:
         stats = Stats(
             docs=max(len(ids), 1), df=dict(RelatedTermStat.objects.values_list("term", "df"))
         )
+        # Loading millions of rows into the impact index costs eight times the
+        # load itself (100,000 articles: 1.9 s against 0.2 s per 1,000); the
+        # index is built once at the end instead. Until this transaction commits,
+        # a refresh waits for it, as it would for the rows it deletes.
+        (impact,) = (i for i in RelatedTerm._meta.indexes if i.name == "related_term_impact_idx")
+        with connection.schema_editor() as editor:
+            editor.remove_index(RelatedTerm, impact)
         for start in range(0, len(ids), batch_size):
             raw = _raw_terms(ids[start : start + batch_size])
-            _write_vectors({pk: _weigh(terms, stats) for pk, terms in raw.items()})
+            _write_vectors({pk: _weigh(terms, stats) for pk, terms in raw.items()}, replace=False)
+        # The deferred foreign-key checks run first: an index cannot be built
+        # on a table with pending trigger events.
+        connection.check_constraints()
+        with connection.schema_editor() as editor:
+            editor.add_index(RelatedTerm, impact)
     return len(ids)
 
 

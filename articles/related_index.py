@@ -90,6 +90,11 @@ class SearchedIndex:
             ids, values_ = scores.indices[start:end], scores.data[start:end]
             keep = ids != pk
             ids, values_ = ids[keep], values_[keep]
+            if len(values_) > limit:
+                # Everything scoring at least the limit-th best, ties included.
+                floor = np.partition(values_, len(values_) - limit)[len(values_) - limit]
+                near = values_ >= floor
+                ids, values_ = ids[near], values_[near]
             best = np.lexsort((-ids, -values_))[:limit]
             result[pk] = list(zip(ids[best].tolist(), values_[best].tolist(), strict=True))
         return result
