@@ -14,13 +14,13 @@ TEST_WORKERS ?= 2
 test: $(VENV)/.dev var/node/.installed
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# HTML, accessibility and sitemap-schema checkers from the npm registry. Without npm
+# HTML, accessibility, sitemap-schema and Lighthouse checkers from the npm registry. Without npm
 # those tests skip locally; under CI=true they fail instead.
 var/node/.installed: tests/node/package.json
 	@if command -v npm >/dev/null 2>&1; then \
 		mkdir -p var/node && cp tests/node/package.json var/node/package.json && \
 		npm install --no-audit --no-fund --loglevel=error --prefix var/node && touch $@; \
-	else echo "npm not found: the HTML, accessibility and sitemap-schema checks will be skipped"; fi
+	else echo "npm not found: the HTML, accessibility, sitemap-schema and Lighthouse checks will be skipped"; fi
 
 # The embedded-database path: migrations plus the smoke tests, on a fresh data directory.
 test-embedded: $(VENV)/.dev

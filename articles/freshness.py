@@ -252,24 +252,32 @@ def site_changed() -> None:
 
 
 def paths_for_tags(tags: Iterable[str]) -> list[str]:
-    """The first page of each tag that names one page (for caches that purge by address)."""
+    """The first page of each list or page the tags name, for caches that purge by
+    address: an `article-<id>` names its page and the lists showing its card
+    (a tag-based cache finds those by the tag; here they are looked up)."""
     from django.urls import reverse
     from taggit.models import Tag
 
     from articles.models import Article, Author, Person, Section
 
+    tags = set(tags)
+    named = [name.partition("-") for name in tags]
+    shown = [int(number) for kind, _, number in named if kind == "article" and number.isdigit()]
+    for look in _looks(shown).values():
+        tags.update(look.lists)
     by_kind: dict[str, list[int]] = {}
     paths = set()
     for name in tags:
         kind, _, number = name.partition("-")
-        if name == "home":
+        if name in ("home", SITE):
             paths.add(reverse("articles:home"))
         elif name == "feed":
             paths.update((reverse("feeds:site"), reverse("feeds:site-atom")))
         elif name == "sitemap":
             paths.update((reverse("sitemaps:index"), reverse("sitemaps:news")))
-        elif name == SITE:
-            paths.add(reverse("articles:home"))
+        elif kind == "archive" and number.replace("-", "").isdigit():
+            year, _, month = number.partition("-")
+            paths.add(reverse("articles:archive-month", args=[int(year), int(month)]))
         elif number.isdigit():
             by_kind.setdefault(kind, []).append(int(number))
     article_ids = by_kind.get("article", []) + by_kind.get("related", [])

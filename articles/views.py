@@ -68,25 +68,29 @@ class HomeView(TemplateView):
                 .values_list("pk", "block")[: HOME_PER_SECTION + HOME_TOP]
             )
         rows = list(parts[0].union(*parts[1:], all=True))
-        by_id = {
-            a.pk: a for a in pages.cards(Article.objects.filter(pk__in={pk for pk, _ in rows}))
-        }
         ids: dict[str, list[int]] = {}
         for pk, block in rows:
             ids.setdefault(block, []).append(pk)
 
-        top = [by_id[pk] for pk in ids.get("top", [])]
-        shown = {a.pk for a in top}
+        # Each article once: the top stories first, then the latest, then the sections.
+        top_ids = ids.get("top", [])
+        used = set(top_ids)
 
-        def fresh(block: str, limit: int) -> list[Article]:
-            return [by_id[pk] for pk in ids.get(block, []) if pk not in shown][:limit]
+        def fresh(block: str, limit: int) -> list[int]:
+            return [pk for pk in ids.get(block, []) if pk not in used][:limit]
 
+        latest_ids = fresh("latest", HOME_LATEST)
+        block_ids = {section.pk: fresh(f"s{section.pk}", HOME_PER_SECTION) for section in sections}
+        # Cards only for what is shown (the ids above fetch a few spares per block).
+        wanted = {*top_ids, *latest_ids, *(pk for pks in block_ids.values() for pk in pks)}
+        by_id = {a.pk: a for a in pages.cards(Article.objects.filter(pk__in=wanted))}
+        top = [by_id[pk] for pk in top_ids]
+        latest = [by_id[pk] for pk in latest_ids]
         section_blocks = [
-            {"section": section, "articles": fresh(f"s{section.pk}", HOME_PER_SECTION)}
+            {"section": section, "articles": [by_id[pk] for pk in block_ids[section.pk]]}
             for section in sections
         ]
         publisher = Publisher.load()
-        latest = fresh("latest", HOME_LATEST)
         shown = [*top, *latest, *(a for block in section_blocks for a in block["articles"])]
         tag(self.request, "home", *model_tags("article", shown))
         return super().get_context_data(
@@ -158,17 +162,14 @@ class SectionView(PaginatedListView):
 
 
 class ArticleDetailView(DetailView):
-    """The article page. Preview views subclass it and override get_queryset only."""
+    """The article page. Preview views subclass it and override get_queryset only,
+    returning `pages.full_page()` of the articles they may show."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published()
-
-    def get_object(self, queryset=None):
-        queryset = pages.full_page(queryset if queryset is not None else self.get_queryset())
-        return super().get_object(queryset)
+        return pages.published_page()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -186,11 +187,10 @@ class ArticleDetailView(DetailView):
         related = []
         tag(self.request, f"article-{article.pk}")
         if article.related_enabled:
-            # Until the stored list is filled, the section's newest articles stand in.
-            rows = article.related_list or article.section_newest
-            related = [pages.RelatedCard.from_row(row) for row in rows]
+            related = [pages.RelatedCard.from_row(row) for row in article.related_list]
             tag(self.request, f"related-{article.pk}")
-            if not article.related_list:
+            if not related:  # until the stored list is computed
+                related = pages.section_newest(article)
                 tag(self.request, f"section-{article.section_id}")
         interviewees = [p for p in article.people_list if p["article_role"] == "interviewee"]
         context = super().get_context_data(

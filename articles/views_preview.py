@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from articles import pages
 from articles.models import Article
 from articles.signing import PreviewLinkExpired, PreviewLinkInvalid, article_pk_from_token
 from articles.views import ArticleDetailView
@@ -37,7 +38,7 @@ class ArticlePreviewView(_PreviewMixin, ArticleDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.visible_in_admin(self.request.user)
+        return pages.full_page(Article.objects.visible_in_admin(self.request.user))
 
 
 class ArticleSharedPreviewView(_PreviewMixin, ArticleDetailView):
@@ -53,7 +54,7 @@ class ArticleSharedPreviewView(_PreviewMixin, ArticleDetailView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.all()
+        return pages.full_page(Article.objects.all())
 
     def _invalid(self, request, *, expired: bool):
         response = render(

@@ -169,6 +169,15 @@ def verification_waiting(*, user) -> int | None:
     return ProfessionalProfile.objects.filter(state=ProfessionalProfile.State.DECLARED).count()
 
 
+def open_rettifiche(*, user, now: datetime) -> dict | None:
+    """Correction requests still running on their 48-hour clock, for those who decide."""
+    from standards import deadlines
+
+    if not deadlines.can_handle(user):
+        return None
+    return deadlines.open_requests(now=now, limit=LIMIT)
+
+
 def desk_home(*, user, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     return {
@@ -178,5 +187,6 @@ def desk_home(*, user, now: datetime | None = None) -> dict:
         "desk_notifications": unread_notifications(user=user),
         "desk_is_editor": is_editor(user),
         "desk_verification": verification_waiting(user=user),
+        "desk_rettifiche": open_rettifiche(user=user, now=now),
         "desk_now": now,
     }

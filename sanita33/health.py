@@ -9,7 +9,7 @@ def healthz(request):
     """200 when the database answers a query, 503 otherwise (for load balancers).
 
     A shared cache that does not answer makes the status "degraded" but still
-    200: pages are then built from the database (sanita33/cache.py), and
+    200: pages are then built from the database (edgecache/redis.py), and
     taking every web process out of rotation would turn that into an outage.
     """
     cache_ok = cache.ping() if hasattr(cache, "ping") else True  # local memory always answers

@@ -184,8 +184,8 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's RedisCache, but a Redis outage is a cold cache, not an error
-            # (sanita33/cache.py).
-            "BACKEND": "sanita33.cache.TolerantRedisCache",
+            # (edgecache/redis.py).
+            "BACKEND": "edgecache.redis.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             # Several sites (or test runs) may share one Redis.
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sanita33"),

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,20 +18,8 @@ from django.utils.translation import ngettext
 
 from articles.freshness import content_changed
 from standards import services
+from standards.deadlines import clock
 from standards.models import CorrectionRequest, Deindexing, Policy, TrustSettings
-
-
-def clock(request: CorrectionRequest, now=None) -> str:
-    """«mancano 5 ore», «scaduta da 3 ore», or the decision's date."""
-    if not request.is_open:
-        return ""
-    left = request.time_left(now)
-    hours = int(abs(left.total_seconds()) // 3600)
-    if left.total_seconds() >= 0:
-        if hours == 0:
-            return str(_("scade tra meno di un'ora"))
-        return ngettext("manca %(n)d ora", "mancano %(n)d ore", hours) % {"n": hours}
-    return ngettext("scaduta da %(n)d ora", "scaduta da %(n)d ore", hours) % {"n": hours}
 
 
 class DecisionForm(forms.ModelForm):
@@ -176,6 +165,30 @@ class CorrectionRequestAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
 
 
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """Django renders a required autocomplete with no <option> until one is chosen, which
+    HTML forbids (a required single select needs an empty first option), and an empty
+    placeholder. Both get the placeholder's text (select2 hides the empty option from
+    the list), and a script names select2's box after the field's label."""
+
+    placeholder = _("Cerca un articolo per titolo")
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/autocomplete-names.js"])
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = str(self.placeholder)
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        if self.is_required and not self.allow_multiple_selected:
+            groups[0][1].insert(0, self.create_option(name, "", str(self.placeholder), False, 0))
+        return groups
+
+
 class DeindexingForm(forms.ModelForm):
     class Meta:
         model = Deindexing
@@ -194,6 +207,11 @@ class DeindexingAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["article"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            kwargs["widget"] = RequiredAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.article_deindex(article=obj.article, by=request.user, reason=obj.reason)

@@ -120,6 +120,19 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     note = "Corretto il nome dell'ospedale."
 
 
+class CorrectionRequestFactory(factory.django.DjangoModelFactory):
+    """A reader's rettifica request, received now (its 48-hour clock starts then)."""
+
+    class Meta:
+        model = "standards.CorrectionRequest"
+
+    article = factory.SubFactory(ArticleFactory)
+    name = "Mario Rossi"
+    email = "mario.rossi@example.org"
+    statement = "L'articolo attribuisce al farmaco un ritiro che non c'è stato."
+    correct_version = "È stato ritirato un solo lotto, non il farmaco."
+
+
 def join_newsroom_group(name: str) -> factory.PostGeneration:
     """Post-generation step putting the user in a newsroom group (made by a migration)."""
 

@@ -1,7 +1,8 @@
-"""Text of the demo newsroom (`manage.py load_demo`): written for this project, all invented.
+"""Masthead, sections, authors and people of the demo newsroom (`manage.py load_demo`).
 
-Names, companies, figures and quotes are fictitious; they read like Italian
-health news so that pages, search and related lists can be judged by eye.
+The articles themselves are in articles.toml next to this file. Names,
+organisations, figures and quotes are invented; they read like Italian health
+news so that pages, search and related lists can be judged by eye.
 """
 
 PUBLISHER = {
@@ -48,55 +49,55 @@ CREDENTIALS = {
     "Giorgia Valenti": "infermiera, giornalista pubblicista",
 }
 
-# slug, name, parent slug, colour pair for the generated images, description
+# slug, name, parent slug, illustration palettes (articles/demo/illustrations.py), description
 SECTIONS = [
     (
         "sanita-pubblica",
         "Sanità pubblica",
         None,
-        ("#0b4f3c", "#4fb08c"),
+        ("verde", "petrolio", "corallo"),
         "Prevenzione, ospedali, pronto soccorso e servizi per i cittadini.",
     ),
     (
         "politica-sanitaria",
         "Politica sanitaria",
         None,
-        ("#14213d", "#5c7cba"),
+        ("blu", "notte", "ocra"),
         "Governo, Parlamento, Regioni: le decisioni che cambiano il Servizio sanitario.",
     ),
     (
         "farmaci",
         "Farmaci",
         None,
-        ("#4a1a5c", "#b57ad1"),
+        ("viola", "corallo", "blu"),
         "Prontuario, prezzi, carenze e accesso alle terapie.",
     ),
     (
         "biotech",
         "Biotech",
         "farmaci",
-        ("#2d0a57", "#7f5af0"),
+        ("viola", "notte", "petrolio"),
         "Start-up, terapie avanzate e investimenti nelle biotecnologie.",
     ),
     (
         "ricerca",
         "Ricerca",
         None,
-        ("#6b0f1a", "#e26d5c"),
+        ("corallo", "blu", "verde"),
         "Studi clinici, scoperte e la scienza dietro le cure.",
     ),
     (
         "professione",
         "Professione",
         None,
-        ("#7a3b00", "#f4a259"),
+        ("ocra", "petrolio", "corallo"),
         "Medici, infermieri, farmacisti: contratti, formazione e lavoro.",
     ),
     (
         "territorio",
         "Territorio",
         None,
-        ("#0f4c5c", "#5fb3b3"),
+        ("petrolio", "verde", "ocra"),
         "Case di comunità, medicina di famiglia e assistenza vicino a casa.",
     ),
 ]
@@ -134,34 +135,36 @@ AUTHORS = [
     ("Redazione Sanità33", "Redazione", "Gli articoli firmati dalla redazione."),
 ]
 
+# The people quoted or interviewed (name, role, organisation, bio). All invented, and so
+# are their organisations: no real office-holder is ever given words they did not say.
 PEOPLE = [
     (
         "Lucia Ferrante",
         "Direttrice generale",
-        "Azienda ospedaliera San Rocco",
+        "Azienda ospedaliera San Rocco di Valdorso",
         "Medico igienista, ha guidato la riorganizzazione del pronto soccorso del suo ospedale.",
     ),
     (
         "Andrea Colonna",
         "Presidente",
         "Società italiana di medicina territoriale",
-        "Medico di famiglia in provincia di Cuneo da venticinque anni.",
+        "Medico di famiglia in provincia da venticinque anni.",
     ),
     (
         "Marina Esposito",
-        "Direttrice scientifica",
+        "Direttrice dell'oncologia medica",
         "Istituto oncologico del Mediterraneo",
         "Oncologa, coordina una rete di studi clinici sul tumore del polmone.",
     ),
     (
         "Roberto Galli",
-        "Assessore alla salute",
+        "Assessore alla Salute",
         "Regione Adriatica",
         "Ex sindaco, è al secondo mandato in giunta regionale.",
     ),
     (
         "Silvia Moretti",
-        "Responsabile farmacovigilanza",
+        "Responsabile della farmacovigilanza",
         "Agenzia regionale del farmaco",
         "Farmacologa clinica, ha lavorato in un comitato europeo di valutazione.",
     ),
@@ -179,7 +182,7 @@ PEOPLE = [
     ),
     (
         "Giovanni Bassi",
-        "Ordinario di igiene",
+        "Professore ordinario di igiene",
         "Università di Pavonia",
         "Epidemiologo, studia le coperture vaccinali e le disuguaglianze di salute.",
     ),
@@ -191,8 +194,8 @@ PEOPLE = [
     ),
     (
         "Stefano Ricci",
-        "Direttore",
-        "Dipartimento di cardiologia, Ospedale Maggiore",
+        "Direttore della cardiologia",
+        "Ospedale Maggiore di Borgo Alto",
         "Cardiologo interventista, autore di studi sulla riabilitazione dopo l'infarto.",
     ),
     (
@@ -207,208 +210,81 @@ PEOPLE = [
         "Ordine dei medici di Valdorso",
         "Chirurgo generale, si occupa di formazione dei giovani medici.",
     ),
+    (
+        "Teresa Mancini",
+        "Direttrice del dipartimento di prevenzione",
+        "ASL Valdorso Nord",
+        "Igienista, ha organizzato le campagne vaccinali della sua azienda sanitaria.",
+    ),
+    (
+        "Nicola Fabbri",
+        "Direttore del pronto soccorso",
+        "Ospedale Santa Chiara di Pavonia",
+        "Medico d'urgenza, lavora in pronto soccorso da ventidue anni.",
+    ),
+    (
+        "Elisa Gatti",
+        "Responsabile del centro per i disturbi cognitivi",
+        "Policlinico universitario di Pavonia",
+        "Neurologa, partecipa a studi internazionali sulla diagnosi precoce dell'Alzheimer.",
+    ),
+    (
+        "Marco Vitale",
+        "Presidente",
+        "Società italiana di infettivologia ospedaliera",
+        "Infettivologo, guida il programma per l'uso responsabile degli antibiotici in ospedale.",
+    ),
+    (
+        "Chiara Orlandi",
+        "Neuropsichiatra infantile",
+        "ASL Costa Est",
+        "Coordina il servizio per gli adolescenti in crisi del suo territorio.",
+    ),
+    (
+        "Federico Marini",
+        "Direttore del distretto sanitario",
+        "ASL Costa Est",
+        "Ha aperto le prime case di comunità della provincia.",
+    ),
+    (
+        "Sara Pellegrini",
+        "Ricercatrice di bioinformatica",
+        "Università di Pavonia",
+        "Sviluppa modelli di intelligenza artificiale per la diagnostica per immagini.",
+    ),
+    (
+        "Giulia Ferri",
+        "Portavoce",
+        "Associazione giovani medici",
+        "Specializzanda in anestesia e rianimazione.",
+    ),
+    (
+        "Irene Colombo",
+        "Diabetologa",
+        "Ospedale Maggiore di Borgo Alto",
+        "Segue gli ambulatori per il diabete di tipo 2 e gli studi sulla nutrizione.",
+    ),
 ]
 
-# Per section: (subject, tags). Subjects fit "…" inside Italian sentences.
-TOPICS = {
-    "sanita-pubblica": [
-        ("la campagna antinfluenzale", ["influenza", "vaccini", "anziani"]),
-        ("gli screening oncologici", ["screening", "prevenzione", "tumori"]),
-        ("il sovraffollamento dei pronto soccorso", ["pronto soccorso", "ospedali"]),
-        ("le liste d'attesa per le visite specialistiche", ["liste d'attesa", "Regioni"]),
-        ("la salute mentale dei ragazzi", ["salute mentale", "adolescenti"]),
-        ("le infezioni resistenti agli antibiotici", ["antibiotico-resistenza", "ospedali"]),
-    ],
-    "politica-sanitaria": [
-        ("il riparto del Fondo sanitario nazionale", ["Fondo sanitario", "Regioni"]),
-        ("la riforma dei livelli essenziali di assistenza", ["LEA", "Ministero della Salute"]),
-        ("il piano per abbattere le liste d'attesa", ["liste d'attesa", "governo"]),
-        ("il tetto di spesa per il personale", ["personale", "legge di bilancio"]),
-        ("i fondi del PNRR per la sanità", ["PNRR", "case di comunità"]),
-    ],
-    "farmaci": [
-        ("le carenze di farmaci in farmacia", ["carenze", "farmacie"]),
-        ("i farmaci equivalenti", ["equivalenti", "spesa farmaceutica"]),
-        ("il nuovo prontuario nazionale", ["prontuario", "AIFA"]),
-        ("la distribuzione dei farmaci ad alto costo", ["farmaci innovativi", "Regioni"]),
-        ("la farmacovigilanza sui vaccini", ["farmacovigilanza", "vaccini"]),
-    ],
-    "biotech": [
-        ("le terapie geniche per le malattie rare", ["terapie geniche", "malattie rare"]),
-        ("gli investimenti nelle start-up biotech", ["start-up", "investimenti"]),
-        ("le piattaforme a mRNA oltre i vaccini", ["mRNA", "ricerca"]),
-        ("le terapie CAR-T", ["CAR-T", "oncologia"]),
-    ],
-    "ricerca": [
-        ("l'immunoterapia nel tumore del polmone", ["immunoterapia", "tumori"]),
-        ("la prevenzione dell'infarto dopo i cinquant'anni", ["cardiologia", "prevenzione"]),
-        ("il diabete di tipo 2 e l'alimentazione", ["diabete", "nutrizione"]),
-        ("l'intelligenza artificiale nella diagnosi", ["intelligenza artificiale", "diagnostica"]),
-        ("il microbiota intestinale", ["microbiota", "ricerca"]),
-        ("l'Alzheimer e i nuovi biomarcatori", ["Alzheimer", "biomarcatori"]),
-    ],
-    "professione": [
-        ("il contratto dei medici ospedalieri", ["contratti", "medici"]),
-        ("la carenza di infermieri", ["infermieri", "personale"]),
-        ("le borse di specializzazione", ["specializzandi", "formazione"]),
-        ("le aggressioni al personale sanitario", ["sicurezza", "pronto soccorso"]),
-        ("i medici a gettone", ["gettonisti", "ospedali"]),
-    ],
-    "territorio": [
-        ("le case di comunità", ["case di comunità", "PNRR"]),
-        ("la telemedicina nelle aree interne", ["telemedicina", "aree interne"]),
-        ("l'assistenza domiciliare agli anziani", ["assistenza domiciliare", "anziani"]),
-        ("la farmacia dei servizi", ["farmacie", "servizi"]),
-        ("la guardia medica d'estate", ["continuità assistenziale", "turismo"]),
+# A draft of the weekly newsletter, ready for the preview in the admin (titles from
+# articles.toml, in the order the edition shows them).
+EDITION = {
+    "subject": "Influenza verso il picco, attese online e la caccia agli infermieri",
+    "preheader": "Le notizie di sanità della settimana scelte dalla redazione di Sanità33.",
+    "intro": (
+        "<p>Buongiorno. La stagione influenzale corre più veloce del previsto e i pronto "
+        "soccorso se ne accorgono già. Da gennaio i tempi di attesa di ogni ospedale saranno "
+        "pubblici: vi spieghiamo che cosa si vedrà e che cosa fare se il CUP non trova posto. "
+        "E poi le Regioni che cercano infermieri all'estero, la manovra per la sanità e un "
+        "esame del sangue per l'Alzheimer.</p><p>Buona lettura, la redazione.</p>"
+    ),
+    "articles": [
+        "Influenza, il picco è atteso a gennaio: già due milioni di italiani a letto",
+        "Liste d'attesa, da gennaio i tempi di ogni ospedale saranno pubblici online",
+        "Il CUP non trova posto entro i tempi? Ecco che cosa può fare il paziente",
+        "Infermieri, ne mancano 65 mila: le Regioni reclutano in India e in Sud America",
+        "Manovra, alla sanità 1,8 miliardi: metà andrà al rinnovo dei contratti",
+        "Alzheimer, un esame del sangue per la p-tau217 entra in due centri italiani",
+        "Giovanni Bassi: «Il vaccino va fatto adesso, a dicembre è già tardi»",
     ],
 }
-
-ORGANISATIONS = [
-    "il ministero della Salute",
-    "l'Istituto superiore di sanità",
-    "l'Agenzia italiana del farmaco",
-    "la Conferenza delle Regioni",
-    "l'Agenas",
-    "la Federazione degli ordini dei medici",
-]
-REGIONS = [
-    "Lombardia",
-    "Veneto",
-    "Emilia-Romagna",
-    "Toscana",
-    "Lazio",
-    "Campania",
-    "Puglia",
-    "Sicilia",
-    "Piemonte",
-    "Sardegna",
-    "Marche",
-    "Calabria",
-]
-
-NEWS_TITLES = [
-    "{Subject}, le Regioni accelerano ma restano i divari",
-    "{Subject}: cosa cambia dal prossimo mese",
-    "{Subject}, i numeri del nuovo rapporto",
-    "{Subject}, {org} presenta il piano",
-    "{Subject}: in {region} un modello che funziona",
-    "{Subject}, l'allarme dei medici: «Servono risorse certe»",
-    "{Subject}, le cinque cose da sapere",
-    "{Subject}: i dati regione per regione",
-]
-ANALYSIS_TITLES = [
-    "{Subject}, l'Italia divisa in due",
-    "{Subject}: dieci anni di promesse e di numeri",
-    "Che cosa ci dicono davvero i dati su {subject}",
-]
-OPINION_TITLES = [
-    "{Subject}: è il momento di scegliere",
-    "Su {subject} serve più coraggio",
-]
-
-PARAGRAPHS = [
-    "Il tema è tornato al centro del dibattito dopo la pubblicazione dei dati più recenti: "
-    "secondo {org}, {subject} riguarda ormai {percent} per cento delle strutture monitorate, "
-    "con differenze marcate tra Nord e Sud.",
-    "In {region} la situazione è migliorata negli ultimi dodici mesi. L'assessorato ha "
-    "investito {millions} milioni di euro e ha riorganizzato i percorsi, coinvolgendo medici "
-    "di famiglia, ospedali e farmacie.",
-    "I numeri raccontano una storia complessa. Nel {year} i casi segnalati sono stati "
-    "{thousands} mila, in crescita rispetto all'anno precedente, ma il dato nasconde forti "
-    "differenze tra aree urbane e interne.",
-    "Le associazioni dei pazienti chiedono tempi certi e informazioni chiare. «Le persone "
-    "devono sapere dove rivolgersi e quanto dovranno aspettare», spiegano, ricordando che "
-    "il ritardo pesa soprattutto su anziani e malati cronici.",
-    "Sul fronte delle risorse, il governo ha annunciato uno stanziamento aggiuntivo nella "
-    "prossima legge di bilancio. Le Regioni, però, giudicano la cifra insufficiente e chiedono "
-    "di poter assumere personale oltre i limiti attuali.",
-    "Gli esperti invitano a non trarre conclusioni affrettate: i dati disponibili coprono "
-    "solo una parte del Paese e i sistemi di raccolta non sono ancora omogenei. Un nuovo "
-    "flusso informativo nazionale è atteso entro il {year}.",
-    "Il confronto con gli altri Paesi europei mostra margini di miglioramento. In Francia e "
-    "in Germania modelli organizzativi simili hanno ridotto i tempi del {percent} per cento "
-    "in tre anni, con un forte investimento sulla medicina territoriale.",
-    "Resta aperta la questione del personale. Senza nuovi medici e infermieri, avvertono i "
-    "sindacati, qualsiasi riforma rischia di restare sulla carta: nei prossimi cinque anni "
-    "andranno in pensione migliaia di professionisti.",
-    "Un ruolo importante lo avranno gli strumenti digitali. Il fascicolo sanitario elettronico "
-    "e la telemedicina possono evitare spostamenti inutili, a condizione che i sistemi "
-    "regionali dialoghino tra loro.",
-    "La prossima tappa è la riunione tecnica prevista entro fine mese, dove {org} presenterà "
-    "le linee guida operative. Le Regioni avranno poi novanta giorni per adeguarsi.",
-]
-SUBHEADS = [
-    "I numeri",
-    "Il quadro regionale",
-    "Le risorse",
-    "Cosa dicono gli esperti",
-    "Il confronto con l'Europa",
-    "Le prossime tappe",
-    "Il nodo del personale",
-]
-
-INTERVIEW_QUESTIONS = [
-    "Qual è oggi la priorità su {subject}?",
-    "Che cosa manca perché le cose funzionino davvero?",
-    "Le risorse annunciate bastano?",
-    "Che cosa direbbe a un paziente che aspetta da mesi?",
-]
-INTERVIEW_ANSWERS = [
-    "Dobbiamo partire dai dati. Sappiamo dove sono i ritardi e sappiamo che non dipendono solo "
-    "dai soldi, ma da come organizziamo il lavoro tra ospedale e territorio.",
-    "Serve continuità. Ogni riforma ha bisogno di anni per dare risultati, e nel frattempo le "
-    "persone devono poter contare su servizi che funzionano ogni giorno.",
-    "Sono un primo passo. Ma se non investiamo sulle persone, medici, infermieri, tecnici, "
-    "le nuove strutture rischiano di restare scatole vuote.",
-    "Che ha ragione a pretendere risposte. E che il Servizio sanitario nazionale resta uno dei "
-    "pochi al mondo che cura tutti, indipendentemente dal reddito: va difeso migliorandolo.",
-]
-QUOTES = [
-    "Non basta costruire nuove strutture: servono persone e organizzazione.",
-    "I dati ci dicono dove intervenire, ora bisogna avere il coraggio di farlo.",
-    "La prevenzione è l'investimento con il rendimento più alto che conosciamo.",
-    "Il paziente deve tornare al centro, non le procedure.",
-    "Senza il territorio l'ospedale da solo non regge.",
-]
-
-SOURCE_TEMPLATES = [
-    (
-        "Rapporto annuale {year} sullo stato del Servizio sanitario",
-        "url",
-        "https://www.salute.gov.it/portale/documentazione/rapporto-ssn-{year}",
-    ),
-    (
-        "Istituto superiore di sanità, sorveglianza nazionale",
-        "url",
-        "https://www.epicentro.iss.it/sorveglianza/report-{year}",
-    ),
-    (
-        "Studio multicentrico pubblicato su The Lancet Regional Health",
-        "doi",
-        "10.1016/j.lanepe.{year}.{n}",
-    ),
-    ("Meta-analisi su JAMA Network Open", "doi", "10.1001/jamanetworkopen.{year}.{n}"),
-    (
-        "Agenas, monitoraggio dei tempi di attesa",
-        "url",
-        "https://www.agenas.gov.it/monitoraggio/tempi-attesa-{year}",
-    ),
-    (
-        "Rapporto OsMed sull'uso dei farmaci in Italia",
-        "url",
-        "https://www.aifa.gov.it/rapporto-osmed-{year}",
-    ),
-]
-
-SPONSORS = ["Fondazione Salute Domani", "Consorzio Farmacie Unite", "MedTech Italia S.p.A."]
-
-CORRECTIONS = [
-    "In una precedente versione il nome della Regione era errato: si tratta della {region}.",
-    "Corretto il dato sulla spesa: sono {millions} milioni di euro, non miliardi.",
-    "Aggiornata la qualifica dell'intervistato su sua richiesta.",
-]
-
-IMAGE_CAPTIONS = [
-    "Un'illustrazione dedicata a {subject}.",
-    "{Subject}: l'immagine simbolo del servizio.",
-]

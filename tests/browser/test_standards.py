@@ -5,16 +5,18 @@ HTML checker and axe-core on every new page."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
+from articles.freshness import content_changed
 from standards import services
-from standards.models import CorrectionRequest
-from tests.browser.conftest import vnu_errors
+from standards.models import CorrectionRequest, Policy, TrustSettings
+from tests.browser.conftest import ARTIFACTS, vnu_errors
 from tests.conftest import admin_path
-from tests.factories import EditorFactory
+from tests.factories import CorrectionRequestFactory, EditorFactory
 
 SCREENS = Path("/work/screens/reader")
 LONG_WORD = "antinfiammatorio" * 197  # 3,152 characters, as in the report
@@ -178,11 +180,57 @@ def new_pages(newsroom) -> dict[str, str]:
         "persone": "/persone/",
         "tag": "/tag/",
         "trasparenza": "/trasparenza/",
-        "policy": "/trasparenza/correzioni/",
-        "policy-ia": "/trasparenza/intelligenza-artificiale/",
+        **{f"policy-{kind}": f"/trasparenza/{kind}/" for kind in Policy.Kind.values},
         "rettifica": "/rettifica/",
+        "rettifica-articolo": f"/rettifica/?articolo={newsroom['articles'][1].slug}",
         "accessibilita": "/accessibilita/",
         "articolo-con-rettifica": newsroom["articles"][1].get_absolute_url(),
+    }
+
+
+# The same pages once the desk has filled in what they show from the admin.
+FILLED_PAGES = {
+    "trasparenza-compilata": "/trasparenza/",
+    "accessibilita-compilata": "/accessibilita/",
+    "policy-dalla-redazione": "/trasparenza/codice-etico/",
+}
+FILLED_TEXT = {
+    "trasparenza-compilata": "Aruba S.p.A.",
+    "accessibilita-compilata": "I PDF allegati alle circolari",
+    "policy-dalla-redazione": "Regali e viaggi",
+}
+
+
+def fill_in_the_trust_data() -> None:
+    trust = TrustSettings.load()
+    trust.ownership = "Edizioni Salute Italia S.r.l. è posseduta al 100% da Gruppo Salute S.p.A."
+    trust.funding = "Pubblicità: 70%\nContenuti sponsorizzati: 20%\nAbbonamenti: 10%"
+    trust.hosting_provider = "Aruba S.p.A."
+    trust.hosting_address = "Via San Clemente 53, 24036 Ponte San Pietro (BG)"
+    trust.accessibility_checked_on = timezone.localdate()
+    trust.accessibility_known_issues = (
+        "I grafici degli articoli precedenti al 2024 non hanno una descrizione testuale.\n"
+        "I PDF allegati alle circolari non sono sempre accessibili."
+    )
+    trust.accessibility_email = "accessibilita@sanita33.example"
+    trust.save()
+    Policy.objects.create(
+        kind=Policy.Kind.ETHICS,
+        body="<h2>Regali e viaggi</h2><p>Non accettiamo regali di valore.</p>"
+        "<ul><li>Nessun viaggio pagato</li><li>Nessun compenso</li></ul>",
+    )
+    content_changed(services.STANDARDS)
+
+
+def rettifica_form_data(newsroom) -> dict[str, str]:
+    return {
+        "article_url": newsroom["articles"][1].get_absolute_url(),
+        "name": "Mario Rossi",
+        "email": "mario.rossi@example.org",
+        "statement": "Il numero dei medici mancanti è sbagliato.",
+        "correct_version": "Mancano 4.500 medici, non 5.400.",
+        "consent": "on",
+        "website": "",
     }
 
 
@@ -214,6 +262,27 @@ def test_new_pages_have_no_axe_violations(site, newsroom, page_at, axe_violation
         page.locator(".form-errors").wait_for()
         if violations := axe_violations(page):
             failures[f"rettifica-errori ({width})"] = violations
+        # And the page that confirms it once filled in.
+        page.goto(site.url + "/rettifica/")
+        page.get_by_label("Indirizzo dell'articolo").fill(
+            site.url + newsroom["articles"][1].get_absolute_url()
+        )
+        page.get_by_label("Nome e cognome").fill("Mario Rossi")
+        page.get_by_label("E-mail").fill("mario.rossi@example.org")
+        page.get_by_label("Che cosa è sbagliato").fill("Il numero dei medici è sbagliato.")
+        page.get_by_label("Versione corretta dei fatti").fill("Mancano 4.500 medici.")
+        page.get_by_label("Acconsento al trattamento").check()
+        page.get_by_role("button", name="Invia la richiesta").click()
+        page.get_by_role("heading", name="Richiesta ricevuta").wait_for()
+        if violations := axe_violations(page):
+            failures[f"rettifica-inviata ({width})"] = violations
+    fill_in_the_trust_data()
+    for width in (1280, 375):
+        page = page_at(width)
+        for name, path in FILLED_PAGES.items():
+            page.goto(site.url + path)
+            if violations := axe_violations(page):
+                failures[f"{name} ({width})"] = violations
     assert failures == {}
     page = page_at(1280)
     for name in ("archivio", "trasparenza", "persone"):
@@ -237,6 +306,92 @@ def test_new_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
     target = tmp_path / "rettifica-errori.html"
     target.write_bytes(response.content)
     files.append(target)
+    response = client.post("/rettifica/", rettifica_form_data(newsroom))
+    assert "Richiesta ricevuta" in response.content.decode()
+    target = tmp_path / "rettifica-inviata.html"
+    target.write_bytes(response.content)
+    files.append(target)
+    fill_in_the_trust_data()
+    for name, path in FILLED_PAGES.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert FILLED_TEXT[name] in response.content.decode(), path
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(response.content)
+        files.append(target)
+    errors = vnu_errors(vnu_jar, files)
+    assert errors == [], [
+        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
+    ]
+
+
+def admin_pages(request: CorrectionRequest) -> dict[str, str]:
+    return {
+        "scrivania": admin_path(),
+        "rettifiche": admin_path("standards/correctionrequest/"),
+        "rettifica": admin_path(f"standards/correctionrequest/{request.pk}/change/"),
+        "oblio": admin_path("standards/deindexing/"),
+        "oblio-nuovo": admin_path("standards/deindexing/add/"),
+        "policy": admin_path("standards/policy/"),
+        "policy-nuova": admin_path("standards/policy/add/"),
+        "trasparenza": admin_path("standards/trustsettings/1/change/"),
+    }
+
+
+def late_and_fresh_requests(newsroom) -> tuple[CorrectionRequest, CorrectionRequest]:
+    now = timezone.now()
+    late = CorrectionRequestFactory(
+        article=newsroom["articles"][3], name="Mario Rossi", received_at=now - timedelta(hours=50)
+    )
+    fresh = CorrectionRequestFactory(
+        article=newsroom["articles"][5], name="ASST Brianza", received_at=now - timedelta(hours=2)
+    )
+    TrustSettings.load()
+    return late, fresh
+
+
+def test_the_desk_reminds_the_editor_of_open_rettifiche(site, newsroom, page_at, axe_violations):
+    late, fresh = late_and_fresh_requests(newsroom)
+    EditorFactory(username="caporedattrice")
+    page = page_at(1366)
+    page.goto(site.url + admin_path())
+    page.get_by_label("Nome utente").fill("caporedattrice")
+    page.get_by_label("Password").fill("password-di-prova")
+    page.get_by_role("button", name="Accedi").click()
+    block = page.locator("#rettifiche")
+    rows = block.locator("li")
+    assert rows.count() == 2
+    assert rows.nth(0).locator(".desk-badge").inner_text() == "Scaduta"
+    assert newsroom["articles"][3].title in rows.nth(0).inner_text()
+    assert "Mancano 45 ore" in rows.nth(1).inner_text()
+    assert rows.nth(1).locator(".desk-badge").count() == 0
+    summary = page.locator(".desk-summary")
+    assert summary.get_by_role("link", name="2 rettifiche aperte").count() == 1
+    block.screenshot(path=str(ARTIFACTS / "desk-rettifiche.png"))
+
+    failures = {}
+    for name, path in admin_pages(late).items():
+        page.goto(site.url + path)
+        if violations := axe_violations(page):
+            failures[name] = violations
+    assert failures == {}
+
+    page.goto(site.url + admin_path())
+    page.locator("#rettifiche").get_by_role("link", name=newsroom["articles"][3].title).click()
+    page.wait_for_url(re.compile(rf"/correctionrequest/{late.pk}/change/$"))
+    assert "Mario Rossi" in page.locator("#content").inner_text()
+
+
+def test_the_newsroom_s_standards_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
+    late, _fresh = late_and_fresh_requests(newsroom)
+    client.force_login(EditorFactory())
+    files = []
+    for name, path in admin_pages(late).items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        target = tmp_path / f"{name}.html"
+        target.write_bytes(response.content)
+        files.append(target)
     errors = vnu_errors(vnu_jar, files)
     assert errors == [], [
         (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors

@@ -1,6 +1,6 @@
 """Redis down: the cache misses, the site keeps serving from the database.
 
-Unit tests of the backend (sanita33/cache.py) against a closed port, a server
+Unit tests of the backend (edgecache/redis.py) against a closed port, a server
 that never answers and a throwaway redis-server; then the whole site in
 gunicorn with its Redis killed and restarted under it.
 """
@@ -19,8 +19,8 @@ import urllib.request
 import pytest
 
 from articles.models import Publisher
+from edgecache.redis import TolerantRedisCache
 from newsletter.models import Subscriber
-from sanita33.cache import TolerantRedisCache
 from tests.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.faults.conftest import free_port, gunicorn
 from tests.foundation.test_scaleout import Browser
@@ -34,7 +34,7 @@ def test_with_nothing_listening_the_cache_behaves_as_an_empty_one(caplog):
     cache = tolerant_cache(f"redis://127.0.0.1:{free_port()}/0")
     cache.outage.retry_after = 0  # try the server on every call
 
-    with caplog.at_level(logging.WARNING, logger="sanita33.cache"):
+    with caplog.at_level(logging.WARNING, logger="edgecache.redis"):
         assert cache.get("pagecache:version") is None
         assert cache.get("pagecache:version", 1) == 1
         assert cache.get_or_set("sezioni", lambda: ["Cardiologia"], 60) == ["Cardiologia"]
@@ -53,7 +53,7 @@ def test_with_nothing_listening_the_cache_behaves_as_an_empty_one(caplog):
         assert cache.ping() is False
 
     # One line for the whole outage, not one per call.
-    warnings = [r.getMessage() for r in caplog.records if r.name == "sanita33.cache"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "edgecache.redis"]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0] and "Connection refused" in warnings[0]
 

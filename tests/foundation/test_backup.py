@@ -235,6 +235,6 @@ def test_backup_and_restore_with_the_embedded_database(tmp_path):
         before["image_path"],
         before["image_sha"],
     )
-    assert after["counts"] == before["counts"] and after["counts"]["articles"] > 100
+    assert after["counts"] == before["counts"] and after["counts"]["articles"] >= 40
     for name in ("old", "new"):  # every process left, so each server stopped
         assert not (tmp_path / name / "pgdata" / "postmaster.pid").exists()

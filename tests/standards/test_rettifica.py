@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import ArticleEvent, Correction, Publisher
 from standards import services
-from standards.admin import clock
+from standards.deadlines import clock
 from standards.models import CorrectionRequest
 from tests.conftest import admin_path
 from tests.factories import ArticleFactory, EditorFactory, JournalistFactory

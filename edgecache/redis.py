@@ -28,7 +28,7 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 SOCKET_TIMEOUT_SECONDS = 0.5
 RETRY_AFTER_SECONDS = 5.0
 
-logger = logging.getLogger("sanita33.cache")
+logger = logging.getLogger("edgecache.redis")
 # Django makes one backend object per thread; the outage is the process's.
 _outages: dict[str, Outage] = {}
 _outages_lock = threading.Lock()
