@@ -18,6 +18,8 @@ and what each is worth on the dev set are in the README):
    feedback: the mean vector of the FEEDBACK_DOCS best matches is added to
    the article's own, and a second pass ranks with that expanded query; the
    story's neighbours say which of its words are the topic.
+   A full rebuild runs both passes in memory, against the same postings
+   (articles/related_index.py), and stores the same lists.
 3. Sense rules. No self, no near-duplicates (of the article or of an earlier
    pick), exclusions honoured; an interview's list favours pieces with the
    same person. Shared tags, people and section are shown as reasons.
