@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
@@ -59,7 +60,9 @@ from articles.models import (
     RelatedTermStat,
 )
 from articles.querysets import published_q
-from articles.related_index import SearchedIndex
+
+if TYPE_CHECKING:  # numpy and scipy load only in processes that rebuild, not in web workers
+    from articles.related_index import SearchedIndex
 
 logger = logging.getLogger(__name__)
 
@@ -759,6 +762,8 @@ def recompute_all(*, batch_size: int = 200, workers: int = 1) -> int:
             # After a bulk import the article statistics can be stale enough for
             # the planner to scan every published row instead of a few ids.
             cursor.execute("ANALYZE articles_article, taggit_taggeditem, articles_articleperson")
+    from articles.related_index import SearchedIndex
+
     ids = published_ids()
     index = SearchedIndex(
         postings_per_term=POSTINGS_PER_TERM,
