@@ -293,36 +293,39 @@ def test_new_pages_have_no_axe_violations(site, newsroom, page_at, axe_violation
     shot(page, "trasparenza-375")
 
 
+def saved(folder: Path, name: str, response) -> Path:
+    """The response's HTML in a file, for the Nu checker."""
+    target = folder / f"{name}.html"
+    target.write_bytes(response.content)
+    return target
+
+
+def assert_valid_html(vnu_jar, files: list[Path]) -> None:
+    errors = vnu_errors(vnu_jar, files)
+    assert errors == [], [
+        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
+    ]
+
+
 def test_new_pages_are_valid_html(site, newsroom, vnu_jar, tmp_path, client):
     publish_a_rettifica(newsroom)
     files = []
     for name, path in new_pages(newsroom).items():
         response = client.get(path)
         assert response.status_code == 200, path
-        target = tmp_path / f"{name}.html"
-        target.write_bytes(response.content)
-        files.append(target)
+        files.append(saved(tmp_path, name, response))
     response = client.post("/rettifica/", {"name": "", "consent": ""})
-    target = tmp_path / "rettifica-errori.html"
-    target.write_bytes(response.content)
-    files.append(target)
+    files.append(saved(tmp_path, "rettifica-errori", response))
     response = client.post("/rettifica/", rettifica_form_data(newsroom))
     assert "Richiesta ricevuta" in response.content.decode()
-    target = tmp_path / "rettifica-inviata.html"
-    target.write_bytes(response.content)
-    files.append(target)
+    files.append(saved(tmp_path, "rettifica-inviata", response))
     fill_in_the_trust_data()
     for name, path in FILLED_PAGES.items():
         response = client.get(path)
         assert response.status_code == 200, path
         assert FILLED_TEXT[name] in response.content.decode(), path
-        target = tmp_path / f"{name}.html"
-        target.write_bytes(response.content)
-        files.append(target)
-    errors = vnu_errors(vnu_jar, files)
-    assert errors == [], [
-        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
-    ]
+        files.append(saved(tmp_path, name, response))
+    assert_valid_html(vnu_jar, files)
 
 
 def admin_pages(request: CorrectionRequest) -> dict[str, str]:
@@ -389,10 +392,5 @@ def test_the_newsroom_s_standards_pages_are_valid_html(site, newsroom, vnu_jar, 
     for name, path in admin_pages(late).items():
         response = client.get(path)
         assert response.status_code == 200, path
-        target = tmp_path / f"{name}.html"
-        target.write_bytes(response.content)
-        files.append(target)
-    errors = vnu_errors(vnu_jar, files)
-    assert errors == [], [
-        (e["url"].rsplit("/", 1)[-1], e.get("lastLine"), e["message"]) for e in errors
-    ]
+        files.append(saved(tmp_path, name, response))
+    assert_valid_html(vnu_jar, files)
