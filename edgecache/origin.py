@@ -10,6 +10,7 @@ A hit is two cache reads: the page, then its tags' purge times.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 
@@ -20,13 +21,19 @@ PAGE_PREFIX = "edgecache:page:"
 TAG_PREFIX = "edgecache:purged:"
 
 
+def _page_key(key: str) -> str:
+    # Hashed: an address may be longer than a cache key may be (memcached: 250
+    # bytes) or hold characters a key may not.
+    return PAGE_PREFIX + hashlib.sha256(key.encode()).hexdigest()
+
+
 def _tag_key(tag: str) -> str:
     return TAG_PREFIX + tag
 
 
 def get(key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
     """Status, headers and body of the page stored under `key`, if current."""
-    entry = cache.get(PAGE_PREFIX + key)
+    entry = cache.get(_page_key(key))
     if entry is None:
         return None
     started, tags, status, headers, body = entry
@@ -38,7 +45,7 @@ def get(key: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
 
 def put(key: str, *, started: float, tags: Iterable[str], status, headers, body) -> None:
     entry = (started, sorted(tags), status, headers, body)
-    cache.set(PAGE_PREFIX + key, entry, settings.PAGE_CACHE_SECONDS)
+    cache.set(_page_key(key), entry, settings.PAGE_CACHE_SECONDS)
 
 
 def purge(tags: Iterable[str]) -> None:
