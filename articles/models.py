@@ -995,6 +995,22 @@ class RelatedTopicTerm(models.Model):
         return self.term
 
 
+class RelatedNeighbourhood(models.Model):
+    """A published article's nearest articles by topic, best first.
+
+    Two articles whose neighbourhoods overlap are on one subject: the ranking
+    adds a little for each neighbour they share. Written by articles/related.py.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    nearest = ArrayField(models.BigIntegerField(), default=list)
+
+    def __str__(self):
+        return str(self.article_id)
+
+
 class RelatedTermStat(models.Model):
     """Document frequency of a term over the indexed articles (for its weight)."""
 
