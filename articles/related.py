@@ -22,9 +22,12 @@ and what each is worth on the dev set are in the README):
 3. Score. The topic vector is matched against the other articles' topic
    vectors (a second inverted index): both sides expanded, so two stories on
    one subject meet on the words their neighbourhoods share even when they
-   share few words of their own.
-   A full rebuild stores every topic vector first, then ranks in memory
-   against the same postings (articles/related_index.py): the same lists.
+   share few words of their own. Then shared neighbours: each article's
+   NEIGHBOURHOOD best matches are stored in RelatedNeighbourhood, and a
+   candidate gains SHARED_NEIGHBOUR_WEIGHT per article in both neighbourhoods.
+   A full rebuild stores every topic vector and neighbourhood first, then
+   ranks in memory against the same postings (articles/related_index.py):
+   the same lists.
 4. Sense rules. No self, no near-duplicates (of the article or of an earlier
    pick), exclusions honoured; an interview's list favours pieces with the
    same person. Shared tags, people and section are shown as reasons.
