@@ -247,14 +247,25 @@ def _write_vectors(
     replace: bool = True,
     model: type[RelatedTerm | RelatedTopicTerm] = RelatedTerm,
 ) -> None:
-    if replace:
-        model.objects.filter(article_id__in=list(vectors)).delete()
     table = model._meta.db_table
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if replace:
+            # Two refreshes rewriting one article's rows at once would both delete,
+            # then both insert (twice the rows): the second waits for the first.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, (id %% 2147483647)::int) "
+                "FROM unnest(%s::bigint[]) AS id ORDER BY id",
+                [_WRITE_LOCKS[table], sorted(vectors)],
+            )
+            model.objects.filter(article_id__in=list(vectors)).delete()
         with cursor.copy(f"COPY {table} (article_id, term, weight) FROM STDIN") as copy:
             for article_id, vector in vectors.items():
                 for term, weight in vector.items():
                     copy.write_row((article_id, term, weight))
+
+
+# Advisory lock spaces (pg_advisory_xact_lock's first key) of the rewritten tables.
+_WRITE_LOCKS = {"articles_relatedterm": 3301, "articles_relatedtopicterm": 3302}
 
 
 def published_ids() -> list[int]:
