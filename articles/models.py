@@ -967,6 +967,50 @@ class RelatedTerm(models.Model):
         return self.term
 
 
+class RelatedTopicTerm(models.Model):
+    """One term of a published article's topic vector: the list ranking's index.
+
+    The topic vector is the article's own key terms plus the mean of its best
+    first-pass matches' (pseudo-relevance feedback), so the words a story's
+    neighbours share outweigh its incidental ones; lists match topic vectors
+    against each other. Written by articles/related.py only.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)
+    weight = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                "term",
+                models.F("weight").desc(),
+                "article",
+                condition=models.Q(weight__gte=0.05),
+                name="related_topic_impact_idx",
+            )
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class RelatedNeighbourhood(models.Model):
+    """A published article's nearest articles by topic, best first.
+
+    Two articles whose neighbourhoods overlap are on one subject: the ranking
+    adds a little for each neighbour they share. Written by articles/related.py.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    nearest = ArrayField(models.BigIntegerField(), default=list)
+
+    def __str__(self):
+        return str(self.article_id)
+
+
 class RelatedTermStat(models.Model):
     """Document frequency of a term over the indexed articles (for its weight)."""
 

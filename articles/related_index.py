@@ -18,34 +18,45 @@ import numpy as np
 from django.db import connection
 from scipy import sparse
 
-from articles.models import RelatedTermStat
+from articles.models import RelatedTerm, RelatedTermStat, RelatedTopicTerm
 
 Vector = dict[str, float]
 
 
 class SearchedIndex:
-    """One row per term, holding the term's searched postings."""
+    """One row per term, holding the term's searched postings: of the articles'
+    key-term vectors (RelatedTerm, the first pass) or of their topic vectors
+    (RelatedTopicTerm, the ranking pass)."""
 
-    def __init__(self, *, postings_per_term: int, min_weight: float, docs_key: str) -> None:
+    def __init__(
+        self,
+        *,
+        postings_per_term: int,
+        min_weight: float,
+        docs_key: str,
+        model: type[RelatedTerm | RelatedTopicTerm] = RelatedTerm,
+    ) -> None:
         # The terms another article also has: the first pass searches with these.
-        self.shared = set(
-            RelatedTermStat.objects.filter(df__gt=1)
-            .exclude(term=docs_key)
-            .values_list("term", flat=True)
-            .iterator(chunk_size=10_000)
-        )
+        self.shared: set[str] = set()
+        if model is RelatedTerm:
+            self.shared = set(
+                RelatedTermStat.objects.filter(df__gt=1)
+                .exclude(term=docs_key)
+                .values_list("term", flat=True)
+                .iterator(chunk_size=10_000)
+            )
         self.row: dict[str, int] = {}
         rows, articles, weights = array("l"), array("l"), array("d")
         with connection.chunked_cursor() as cursor:
             # Same order as the impact index (term, weight DESC, article_id): ties
             # at the cut fall where the SQL path's LIMIT puts them.
             cursor.execute(
-                """
+                f"""
                 SELECT term, article_id, weight FROM (
                     SELECT term, article_id, weight, row_number() OVER (
                         PARTITION BY term ORDER BY weight DESC, article_id
                     ) AS rank
-                    FROM articles_relatedterm WHERE weight >= %s
+                    FROM {model._meta.db_table} WHERE weight >= %s
                 ) AS ranked
                 WHERE rank <= %s
                 """,

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.utils import timezone
 
 from articles import related
@@ -17,8 +18,10 @@ from articles.models import (
     ArticleLabel,
     RelatedArticle,
     RelatedExclusion,
+    RelatedNeighbourhood,
     RelatedPin,
     RelatedTerm,
+    RelatedTopicTerm,
 )
 from tests.conftest import admin_path
 from tests.factories import ArticleFactory, PersonFactory, SectionFactory
@@ -287,8 +290,42 @@ def test_publishing_refreshes_the_new_article_and_its_neighbours(
         fresh.save()
     assert not RelatedArticle.objects.filter(target=fresh).exists()
     assert not RelatedTerm.objects.filter(article=fresh).exists()
+    assert not RelatedTopicTerm.objects.filter(article=fresh).exists()
+    assert not RelatedNeighbourhood.objects.filter(article=fresh).exists()
     for pk in pointing:
         assert len(related.related_articles(Article.objects.get(pk=pk))) == 5
+
+
+def _topics_and_neighbourhoods():
+    return (
+        sorted(RelatedTopicTerm.objects.values_list("article", "term", "weight")),
+        sorted(RelatedNeighbourhood.objects.values_list("article", "nearest")),
+    )
+
+
+def test_topic_vectors_and_neighbourhoods_follow_publishing(
+    newsroom, django_capture_on_commit_callbacks
+):
+    """Lists rank topic vectors (own terms plus the neighbours') and shared
+    neighbours: a rebuild stores every article's, a publish refresh the new
+    article's, and a refresh after a rebuild stores exactly what the rebuild did."""
+    rng = random.Random(5)
+    related.recompute_all()
+    assert RelatedTopicTerm.objects.values("article").distinct().count() == 8 * len(TOPICS)
+    assert RelatedNeighbourhood.objects.count() == 8 * len(TOPICS)
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = _article(rng, "diabete", 0, slug="diabete-nuovo", publish_at=timezone.now())
+    published = RelatedTopicTerm.objects.filter(article=fresh).values_list("term", "weight")
+    assert 0 < len(published) <= related.EXPANDED_TERMS
+    nearest = RelatedNeighbourhood.objects.get(article=fresh).nearest
+    assert len(nearest) == related.NEIGHBOURHOOD and fresh.pk not in nearest
+
+    connection.check_constraints()  # the test's transaction: no TRUNCATE with pending checks
+    related.recompute_all()
+    rebuilt = _topics_and_neighbourhoods()
+    for article in Article.objects.published():
+        related.save_related(article.pk)
+    assert _topics_and_neighbourhoods() == rebuilt
 
 
 def test_drafts_are_not_indexed(newsroom, django_capture_on_commit_callbacks):
