@@ -318,7 +318,9 @@ def test_topic_vectors_and_neighbourhoods_follow_publishing(
     published = RelatedTopicTerm.objects.filter(article=fresh).values_list("term", "weight")
     assert 0 < len(published) <= related.EXPANDED_TERMS
     nearest = RelatedNeighbourhood.objects.get(article=fresh).nearest
-    assert len(nearest) == related.NEIGHBOURHOOD and fresh.pk not in nearest
+    # A tenth of the 33 articles: in a small corpus every subject is 20 articles away.
+    assert len(nearest) == min(related.NEIGHBOURHOOD, 33 // 10)
+    assert fresh.pk not in nearest
 
     connection.check_constraints()  # the test's transaction: no TRUNCATE with pending checks
     related.recompute_all()
