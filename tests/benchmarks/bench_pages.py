@@ -448,11 +448,27 @@ def report(data: dict) -> bool:
             return None
         return pair[0].rps / pair[1].rps
 
+    wagtail = data.get("wagtail") or {}
+
+    def page_ratio(name: str):
+        return ratio((data["ours_uncached"].get(name), wagtail.get(name)))
+
+    # Issue #15's targets. Home and sections come from the per-page runs above
+    # (one after the other, not paired). The page cache against the bare WSGI
+    # floor and the nginx micro-cache against nginx static are shown for
+    # information: #15 withdrew the first, and the edge target is Varnish's
+    # (bench_edge).
     checks = [
         ("uncached article ≥ 3× Wagtail", ratio(wag_pair), 3.0),
-        ("page-cached article ≥ 80% of the Python floor", ratio(pairs["cached_vs_floor"]), 0.8),
-        ("nginx micro-cache ≥ 80% of nginx static", ratio(pairs["micro_vs_static"]), 0.8),
+        ("uncached home ≥ 2× Wagtail", page_ratio("home"), 2.0),
+        ("uncached section p.1 ≥ 2× Wagtail", page_ratio("section p.1"), 2.0),
+        ("uncached section p.31 ≥ 2× Wagtail", page_ratio("section p.31"), 2.0),
     ]
+    for title, value in (
+        ("page-cached article / Python floor", ratio(pairs["cached_vs_floor"])),
+        ("nginx micro-cache / nginx static", ratio(pairs["micro_vs_static"])),
+    ):
+        print(f"  info  {title}: " + ("n/a" if value is None else f"{value:.0%}"))
     print()
     print("Targets")
     passed = True
