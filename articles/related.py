@@ -249,6 +249,8 @@ def _write_vectors(
     replace: bool = True,
     model: type[RelatedTerm | RelatedTopicTerm] = RelatedTerm,
 ) -> None:
+    # Table names in the SQL below and in _vectors and _query_candidates come from
+    # our own models (RelatedTerm or RelatedTopicTerm), never from input.
     table = model._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if replace:
